@@ -1,0 +1,231 @@
+"""One commune, end to end: find the workbook, read and check it, resolve the period, compute
+the figures, render and write the report. Shared by ``figures``, ``build`` and ``batch``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import tomllib
+
+from danvan_cli.errors import DanvanError, InvalidWorkbookError, UsageError
+from danvan_cli.vietnamese import ParseError, parse_date
+
+if TYPE_CHECKING:
+    from danvan_cli.checks import Report
+    from danvan_cli.figures import Figures
+    from danvan_cli.models import CommuneData
+    from danvan_cli.period import Period
+    from danvan_cli.render import ReportTemplate
+
+CONFIG_NAME = "danvan.toml"
+MAX_LISTED_ERRORS = 50
+
+
+@dataclass(frozen=True)
+class PeriodRequest:
+    """The period as asked on the command line; the year may come from the workbook."""
+
+    code: str
+    year: int | None = None
+    window: str = "nd09"
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @classmethod
+    def from_options(
+        cls, code: str, year: int | None, window: str, date_from: str | None, date_to: str | None
+    ) -> PeriodRequest:
+        start = cli_date(date_from, "--from") if date_from else None
+        end = cli_date(date_to, "--to") if date_to else None
+        request = cls(code=code, year=year, window=window, start=start, end=end)
+        if year is not None:
+            request.resolve(year)  # fail early on a bad code or window
+        return request
+
+    def resolve(self, workbook_year: int) -> Period:
+        from danvan_cli.period import parse_period
+
+        year = self.year if self.year is not None else workbook_year
+        window = "custom" if self.start or self.end else self.window
+        return parse_period(self.code, year, window, self.start, self.end)
+
+
+def cli_date(text: str, option: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except ParseError as err:
+        raise UsageError(f"{option} «{text}»: {err}.") from None
+
+
+def read_config(folder: Path | None = None) -> dict[str, object]:
+    path = (folder or Path.cwd()) / CONFIG_NAME
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as err:
+        raise DanvanError(f"Tệp cấu hình «{path}» không đọc được: {err}.") from None
+    section = data.get("danvan", data)
+    return section if isinstance(section, dict) else {}
+
+
+def default_period(folder: Path | None = None) -> str | None:
+    value = read_config(folder).get("period")
+    return str(value) if value else None
+
+
+def resolve_workbook(file: Path | None, folder: Path | None = None) -> Path:
+    """The workbook named on the command line, in ``danvan.toml``, or the only one here."""
+    if file is not None:
+        return file
+    here = folder or Path.cwd()
+    named = read_config(here).get("workbook")
+    if named:
+        return here / str(named)
+    from danvan_cli.workbook import SUFFIXES
+
+    found = sorted(
+        p
+        for p in here.iterdir()
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", "."))
+    )
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise UsageError(
+            "Chưa chỉ ra sổ Excel: ghi tên sổ, ví dụ «danvan build so.xlsx», hoặc "
+            "tạo sổ mới bằng «danvan init»."
+        )
+    raise UsageError(
+        "Thư mục có nhiều sổ Excel ("
+        + ", ".join(p.name for p in found[:5])
+        + "): ghi rõ tên sổ cần dùng."
+    )
+
+
+def refusal(report: Report) -> InvalidWorkbookError:
+    """The error for a workbook that holds errors, listing each one with its cell."""
+    name = Path(report.file).name
+    if report.fatal:
+        return InvalidWorkbookError(report.fatal, report)
+    errors = report.errors
+    lines = [f"Sổ «{name}» có {len(errors)} lỗi, chưa lập được báo cáo:"]
+    for issue in errors[:MAX_LISTED_ERRORS]:
+        where = issue.ref or name
+        column = f" ({issue.column})" if issue.column else ""
+        lines.append(f"  {where}{column}: {issue.message} → {issue.hint}")
+    if len(errors) > MAX_LISTED_ERRORS:
+        lines.append(f"  … và {len(errors) - MAX_LISTED_ERRORS} lỗi khác.")
+    lines.append(f'Xem đủ bằng: danvan validate "{report.file}"')
+    return InvalidWorkbookError("\n".join(lines), report)
+
+
+@dataclass(frozen=True)
+class Computed:
+    path: Path
+    data: CommuneData
+    period: Period
+    figures: Figures
+    report: Report
+
+
+def compute_for(path: Path, request: PeriodRequest) -> Computed:
+    """Read, check and compute; raise InvalidWorkbookError for a workbook with errors."""
+    from danvan_cli.figures import compute_figures
+    from danvan_cli.reading import load
+
+    loaded = load(path)
+    if loaded.data is None:
+        raise refusal(loaded.report)
+    period = request.resolve(loaded.data.info.year)
+    figures = compute_figures(loaded.data, period)
+    return Computed(path, loaded.data, period, figures, loaded.report)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    template: Path | None = None
+    report_date: dt.date | None = None
+    leading_zero: bool = True
+    force: bool = False
+    pdf: bool = False
+
+    @classmethod
+    def from_cli(
+        cls,
+        template: Path | None,
+        report_date: str | None,
+        leading_zero: bool,
+        force: bool,
+        pdf: bool,
+    ) -> BuildOptions:
+        day = cli_date(report_date, "--date") if report_date else None
+        if template is not None and not template.is_file():
+            raise UsageError(f"Không tìm thấy mẫu «{template}».")
+        return cls(template, day, leading_zero, force, pdf)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    computed: Computed
+    output: Path
+    pdf: Path | None
+    warnings: tuple[str, ...] = ()
+
+
+def slug(text: str) -> str:
+    """``xã Tân Hưng`` -> ``xa_tan_hung`` for file names."""
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_") or "don_vi"
+
+
+def default_output_name(computed: Computed) -> str:
+    info = computed.data.info
+    unit = slug(f"{info.kind} {info.name}")
+    return f"bao_cao_dan_van_{unit}_{computed.period.code}_{computed.period.year}.docx"
+
+
+def build_report(
+    path: Path,
+    request: PeriodRequest,
+    options: BuildOptions,
+    output: Path | None = None,
+    template: ReportTemplate | None = None,
+    out_dir: Path | None = None,
+) -> BuildResult:
+    """Everything ``danvan build`` does for one workbook; ``template`` may be prepared once and
+    shared by many calls (batch)."""
+    from danvan_cli.output import ensure_writable
+    from danvan_cli.render import ReportTemplate, build_context, convert_to_pdf, render_report
+
+    if output is not None and output.suffix.lower() != ".docx":
+        raise UsageError(f"Tệp ra «{output}» phải có đuôi .docx.")
+    if output is not None:
+        ensure_writable(output, options.force)
+    computed = compute_for(path, request)
+    target = output or (out_dir or Path.cwd()) / default_output_name(computed)
+    ensure_writable(target, options.force)
+    if template is None:
+        template = ReportTemplate(options.template) if options.template else ReportTemplate()
+    context = build_context(
+        computed.data,
+        computed.figures,
+        computed.period,
+        options.report_date or dt.date.today(),
+        options.leading_zero,
+    )
+    written = render_report(template, context, target, options.force)
+    pdf: Path | None = None
+    warnings: list[str] = []
+    if options.pdf:
+        try:
+            pdf = convert_to_pdf(written, options.force)
+        except DanvanError as err:
+            warnings.append(str(err))
+    return BuildResult(computed, written, pdf, tuple(warnings))

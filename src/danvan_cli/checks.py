@@ -1,0 +1,342 @@
+"""The validation report (issues with severity, code, cell and a Vietnamese fix) and the checks
+that look across rows and sheets."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from danvan_cli.models import DossierMonth, Procedure, Reception
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return "lỗi" if self is Severity.ERROR else "cảnh báo"
+
+
+@dataclass(frozen=True)
+class IssueType:
+    code: str
+    severity: Severity
+    title: str
+    hint: str
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+ISSUE_TYPES: dict[str, IssueType] = {
+    t.code: t
+    for t in (
+        IssueType(
+            "missing-sheet", E, "Thiếu trang", "Thêm trang này (lệnh danvan init tạo sổ mẫu)."
+        ),
+        IssueType(
+            "no-header",
+            E,
+            "Không có dòng tiêu đề",
+            "Dòng tiêu đề phải nằm trong 10 dòng đầu và có ít nhất hai tên cột đúng mẫu.",
+        ),
+        IssueType("missing-column", E, "Thiếu cột", "Thêm cột với đúng tên này vào dòng tiêu đề."),
+        IssueType(
+            "unknown-column",
+            W,
+            "Cột không dùng",
+            "Cột này bị bỏ qua; nếu là cột của mẫu, sửa lại tên cho đúng.",
+        ),
+        IssueType("duplicate-column", W, "Cột trùng tên", "Xóa hoặc đổi tên cột trùng."),
+        IssueType("required", E, "Thiếu dữ liệu bắt buộc", "Điền giá trị vào ô này."),
+        IssueType(
+            "bad-date",
+            E,
+            "Ngày không hợp lệ",
+            "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 14/9/2024 (ngày đứng trước).",
+        ),
+        IssueType(
+            "bad-number",
+            E,
+            "Số không hợp lệ",
+            "Nhập số nguyên không âm, ví dụ 12 hoặc 1.234 (dấu chấm ngăn hàng nghìn).",
+        ),
+        IssueType(
+            "bad-decimal",
+            E,
+            "Số thập phân không hợp lệ",
+            "Nhập số với dấu phẩy thập phân, ví dụ 7,02.",
+        ),
+        IssueType(
+            "bad-choice",
+            E,
+            "Giá trị không có trong danh sách",
+            "Chọn một giá trị trong danh sách của cột.",
+        ),
+        IssueType(
+            "bad-bool",
+            E,
+            "Giá trị Có/Không không hợp lệ",
+            "Nhập Có hoặc Không (hoặc x / để trống, 1 / 0).",
+        ),
+        IssueType("bad-year", E, "Năm không hợp lệ", "Nhập năm bốn chữ số, ví dụ 2024."),
+        IssueType("bad-month", E, "Tháng không hợp lệ", "Nhập tháng từ 1 đến 12."),
+        IssueType("no-people", E, "Số người phải từ 1", "Mỗi lượt tiếp có ít nhất 1 người."),
+        IssueType(
+            "formula-no-value",
+            E,
+            "Công thức chưa có kết quả",
+            "Mở tệp bằng Excel hoặc LibreOffice, để máy tính công thức rồi lưu lại "
+            "(hoặc thay công thức bằng số).",
+        ),
+        IssueType(
+            "error-value",
+            E,
+            "Ô báo lỗi công thức",
+            "Sửa công thức (ví dụ #REF!, #DIV/0!) hoặc nhập số trực tiếp.",
+        ),
+        IssueType(
+            "date-outside-year",
+            W,
+            "Ngày lệch xa năm của sổ",
+            "Kiểm tra lại năm của ngày (có thể gõ nhầm).",
+        ),
+        IssueType(
+            "total-mismatch",
+            E,
+            "Tổng tiếp nhận không khớp",
+            "Tổng tiếp nhận phải bằng Trực tuyến + Trực tiếp + Bưu chính; sửa số kênh hoặc tổng.",
+        ),
+        IssueType(
+            "dossier-overflow",
+            E,
+            "Số hồ sơ giải quyết vượt số phải giải quyết",
+            "Đã giải quyết + đang giải quyết không được lớn hơn kỳ trước chuyển sang + "
+            "mới tiếp nhận; kiểm tra lại các số của dòng.",
+        ),
+        IssueType(
+            "carry-mismatch",
+            W,
+            "Kỳ trước chuyển sang không khớp",
+            "Kỳ trước chuyển sang của tháng này thường bằng số đang giải quyết cuối tháng "
+            "trước của cùng lĩnh vực.",
+        ),
+        IssueType(
+            "duplicate-month",
+            E,
+            "Trùng lĩnh vực trong tháng",
+            "Mỗi lĩnh vực chỉ có một dòng cho mỗi tháng; gộp hoặc xóa dòng trùng.",
+        ),
+        IssueType(
+            "procedure-overflow",
+            E,
+            "Số DVC vượt số thủ tục",
+            "DVC toàn trình + DVC một phần không được lớn hơn Số TTHC của lĩnh vực.",
+        ),
+        IssueType(
+            "kind-mismatch",
+            W,
+            "Một vụ việc có nhiều phân loại",
+            "Các lượt cùng Mã vụ việc nên ghi cùng một phân loại; vụ việc được tính theo "
+            "phân loại của lượt đầu tiên.",
+        ),
+        IssueType(
+            "unknown-item",
+            W,
+            "Mục không dùng",
+            "Mục này bị bỏ qua; nếu là mục của mẫu, sửa lại tên cho đúng.",
+        ),
+        IssueType("duplicate-item", W, "Mục trùng", "Mục này ghi hai lần; danvan dùng dòng đầu."),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+    column: str | None = None
+
+    @property
+    def type(self) -> IssueType:
+        return ISSUE_TYPES[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        return self.type.severity
+
+    @property
+    def hint(self) -> str:
+        return self.type.hint
+
+    @property
+    def ref(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "ref": self.ref or None,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class Report:
+    """Everything wrong with one workbook, found in one pass."""
+
+    file: str
+    issues: list[Issue] = field(default_factory=list)
+    fatal: str | None = None  # the file could not be read at all
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        sheet: str | None = None,
+        cell: str | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.issues.append(Issue(code, message, sheet, cell, column))
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return self.fatal is None and not self.errors
+
+    def counts_by_code(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for issue in self.issues:
+            counts[issue.code] += 1
+        return dict(counts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "ok": self.ok,
+            "fatal": self.fatal,
+            "errors": len(self.errors) + (1 if self.fatal else 0),
+            "warnings": len(self.warnings),
+            "counts": self.counts_by_code(),
+            "issues": [issue.to_json() for issue in self.issues],
+        }
+
+
+CellOf = dict[str, int]
+"""Column key -> absolute column index of one sheet, to name cells in cross-row checks."""
+
+
+def _ref(columns: CellOf, key: str, row: int) -> str | None:
+    from danvan_cli.vietnamese import column_letter
+
+    index = columns.get(key)
+    return None if index is None else f"{column_letter(index)}{row}"
+
+
+def check_dossiers(
+    report: Report, sheet: str, columns: CellOf, rows: Iterable[DossierMonth]
+) -> None:
+    """Typed totals, resolved+open within what there was, duplicates, carry-over continuity."""
+    by_field: dict[str, dict[int, DossierMonth]] = defaultdict(dict)
+    for row in rows:
+        if row.total is not None and row.total != row.received:
+            report.add(
+                "total-mismatch",
+                f"Tổng tiếp nhận ghi {row.total} nhưng Trực tuyến {row.online} + Trực tiếp "
+                f"{row.direct} + Bưu chính {row.postal} = {row.received}.",
+                sheet,
+                _ref(columns, "total", row.row),
+                "Tổng tiếp nhận",
+            )
+        if row.resolved + row.open > row.carried + row.received:
+            report.add(
+                "dossier-overflow",
+                f"Đã giải quyết {row.resolved} + đang giải quyết {row.open} = "
+                f"{row.resolved + row.open}, lớn hơn kỳ trước chuyển sang {row.carried} + "
+                f"mới tiếp nhận {row.received} = {row.carried + row.received}.",
+                sheet,
+                _ref(columns, "early", row.row) or _ref(columns, "field", row.row),
+                "Trước hạn",
+            )
+        months = by_field[row.field.casefold()]
+        if row.month in months:
+            report.add(
+                "duplicate-month",
+                f"Lĩnh vực «{row.field}» đã có dòng cho tháng {row.month} "
+                f"(dòng {months[row.month].row}).",
+                sheet,
+                _ref(columns, "field", row.row),
+                "Lĩnh vực",
+            )
+            continue
+        months[row.month] = row
+    for months in by_field.values():
+        for month, row in sorted(months.items()):
+            before = months.get(month - 1)
+            if before is not None and "carried" in columns and row.carried != before.open:
+                report.add(
+                    "carry-mismatch",
+                    f"Lĩnh vực «{row.field}» tháng {month}: kỳ trước chuyển sang {row.carried}, "
+                    f"nhưng cuối tháng {month - 1} còn {before.open} hồ sơ đang giải quyết "
+                    f"(dòng {before.row}).",
+                    sheet,
+                    _ref(columns, "carried", row.row),
+                    "Kỳ trước chuyển sang",
+                )
+
+
+def check_procedures(
+    report: Report, sheet: str, columns: CellOf, rows: Iterable[Procedure]
+) -> None:
+    for row in rows:
+        if row.full_online + row.partial_online > row.total:
+            report.add(
+                "procedure-overflow",
+                f"DVC toàn trình {row.full_online} + DVC một phần {row.partial_online} lớn hơn "
+                f"Số TTHC {row.total} của lĩnh vực «{row.field}».",
+                sheet,
+                _ref(columns, "full_online", row.row),
+                "DVC toàn trình",
+            )
+
+
+def check_receptions(
+    report: Report, sheet: str, columns: CellOf, rows: Iterable[Reception]
+) -> None:
+    """A matter (same Mã vụ việc) whose visits disagree on the kind."""
+    from danvan_cli.schema import KINDS_OF_MATTER
+
+    labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
+    first: dict[str, Reception] = {}
+    for row in sorted(rows, key=lambda r: (r.date, r.row)):
+        if not row.case_code:
+            continue
+        seen = first.setdefault(row.case_code, row)
+        if seen.kind != row.kind:
+            report.add(
+                "kind-mismatch",
+                f"Vụ việc «{row.case_code}» ghi {labels[row.kind]} ở dòng này nhưng "
+                f"{labels[seen.kind]} ở lượt đầu (dòng {seen.row}).",
+                sheet,
+                _ref(columns, "kind", row.row),
+                "Phân loại",
+            )

@@ -1,0 +1,136 @@
+"""Printing reports and figures for people: rich tables in Vietnamese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from danvan_cli.checks import Report
+    from danvan_cli.figures import Figures
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+def report_lines(report: Report) -> list[Text]:
+    """One entry per issue: where, what, and how to fix it; readable in any terminal width."""
+    lines: list[Text] = []
+    for issue in report.issues:
+        error = issue.severity.value == "error"
+        line = Text("  ✗ " if error else "  ! ", style="red" if error else "yellow")
+        line.append(issue.ref or Path(report.file).name, style="bold")
+        if issue.column:
+            line.append(f" ({issue.column})")
+        line.append(f" — {issue.severity.label}: ")
+        line.append(issue.message)
+        line.append(f"\n      Cách sửa: {issue.hint}", style="dim")
+        lines.append(line)
+    return lines
+
+
+def summary_line(report: Report) -> str:
+    errors = len(report.errors) + (1 if report.fatal else 0)
+    warnings = len(report.warnings)
+    verdict = "[green]hợp lệ[/green]" if report.ok else "[red]có lỗi[/red]"
+    return f"{escape(report.file)}: {verdict} — {errors} lỗi, {warnings} cảnh báo"
+
+
+def print_report(report: Report, console: Console = out) -> None:
+    if report.fatal:
+        console.print(f"[red]Lỗi:[/red] {escape(report.fatal)}")
+    for line in report_lines(report):
+        console.print(line)
+    console.print(summary_line(report))
+
+
+def print_figures(figures: Figures, console: Console = out) -> None:
+    from danvan_cli.vietnamese import format_count, format_decimal, format_percent
+
+    def n(value: int) -> str:
+        return format_count(value, leading_zero=False)
+
+    p = figures.period
+    console.print(
+        f"[bold]{escape(figures.unit.kind)} {escape(figures.unit.name)}[/bold] — {p.label} "
+        f"(số liệu từ {_d(p.start)} đến {_d(p.end)})"
+    )
+    table = Table(show_header=True)
+    table.add_column("Nhóm")
+    table.add_column("Chỉ tiêu")
+    table.add_column("Số liệu", justify="right")
+    r = figures.reception
+    pr = figures.profile
+    rows: list[tuple[str, str, str]] = [
+        ("Đặc điểm", "Diện tích (km²)", format_decimal(pr.area_km2) if pr.area_km2 else "—"),
+        ("", "Dân số (người)", n(pr.population) if pr.population is not None else "—"),
+        ("", "Mật độ (người/km²)", n(pr.density) if pr.density is not None else "—"),
+        ("Tiếp công dân", "Lượt tiếp", n(r.visits)),
+        ("", "Số người", n(r.people)),
+        ("", "Vụ việc", n(r.cases)),
+        ("", "Đoàn đông người", n(r.groups)),
+        (
+            "",
+            "Vụ việc khiếu nại / tố cáo / kiến nghị / phản ánh",
+            " / ".join(n(getattr(r.cases_by_kind, k)) for k in _KINDS),
+        ),
+    ]
+    for key, label in _MODES:
+        mode = getattr(r.by_mode, key)
+        rows.append(
+            (
+                "",
+                f"{label}: buổi / lượt / người / vụ việc",
+                f"{n(mode.sessions)} / {n(mode.visits)} / {n(mode.people)} / {n(mode.cases)}",
+            )
+        )
+    pe = figures.petitions
+    d = figures.dossiers
+    pc = figures.procedures
+    rows += [
+        ("Đơn thư", "Đơn tiếp nhận", n(pe.received)),
+        ("", "Đã xử lý", n(pe.processed)),
+        ("", "Đủ điều kiện xử lý", n(pe.eligible)),
+        ("Hồ sơ một cửa", "Kỳ trước chuyển sang", n(d.carried_over)),
+        (
+            "",
+            "Mới tiếp nhận (trực tuyến / trực tiếp / bưu chính)",
+            f"{n(d.received)} ({n(d.online)} / {n(d.direct)} / {n(d.postal)})",
+        ),
+        (
+            "",
+            "Đã giải quyết (trước hạn / đúng hạn / quá hạn)",
+            f"{n(d.resolved)} ({n(d.early)} / {n(d.on_time)} / {n(d.late)})",
+        ),
+        ("", "Đang giải quyết (quá hạn)", f"{n(d.open)} ({n(d.open_overdue)})"),
+        ("", "Tỷ lệ trực tuyến", format_percent(d.online_rate)),
+        ("", "Tỷ lệ đúng hạn", format_percent(d.on_time_rate)),
+        ("Thủ tục hành chính", "Số TTHC / lĩnh vực", f"{n(pc.total)} / {n(pc.fields)}"),
+        ("", "DVC toàn trình / một phần", f"{n(pc.full_online)} / {n(pc.partial_online)}"),
+        ("Văn bản, mô hình", "Văn bản được dẫn", n(len(figures.documents))),
+        ("", "Mô hình «Dân vận khéo»", n(len(figures.models))),
+        ("Kỷ luật", "CBCC vi phạm", n(figures.discipline.violations)),
+        ("", "Đơn về thái độ phục vụ", n(figures.discipline.attitude_complaints)),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+_KINDS = ("khieu_nai", "to_cao", "kien_nghi", "phan_anh")
+_MODES = (
+    ("thuong_xuyen", "Thường xuyên"),
+    ("dinh_ky", "Định kỳ"),
+    ("uy_quyen", "Ủy quyền"),
+    ("dot_xuat", "Đột xuất"),
+)
+
+
+def _d(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{int(day)}/{int(month)}/{year}"

@@ -1,0 +1,51 @@
+"""Writing outputs safely: never replace an existing file without ``force``, never leave a
+half-written file behind (temporary file in the same folder, then an atomic rename)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from danvan_cli.errors import DanvanError, OutputExistsError
+
+
+def ensure_writable(path: Path, force: bool) -> None:
+    """Refuse early when ``path`` exists and ``force`` is off."""
+    if path.exists() and not force:
+        raise OutputExistsError(
+            f"Tệp «{path}» đã có. danvan không ghi đè (có thể bạn đã sửa tay báo cáo này); "
+            "thêm --force để ghi đè hoặc chọn tên khác bằng -o."
+        )
+
+
+def write_atomic(path: Path, produce: Callable[[Path], None], force: bool = False) -> Path:
+    """Let ``produce`` write a temporary file beside ``path``, then rename it into place.
+
+    On any failure the temporary file is removed and ``path`` is left as it was.
+    """
+    ensure_writable(path, force)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DanvanError(f"Không tạo được thư mục «{folder}»: {err.strerror}.") from None
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=folder)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        produce(temp)
+        if path.exists() and not force:  # appeared while we were writing
+            ensure_writable(path, force)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return path
+
+
+def write_bytes_atomic(path: Path, data: bytes, force: bool = False) -> Path:
+    return write_atomic(path, lambda temp: temp.write_bytes(data), force)

@@ -1,0 +1,397 @@
+"""From a workbook file to checked, typed rows: every cell parsed as clerks type it, every
+problem recorded with its cell, all in one pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from danvan_cli import checks
+from danvan_cli.checks import Report
+from danvan_cli.errors import UnreadableFileError
+from danvan_cli.models import (
+    CommuneData,
+    Document,
+    DossierMonth,
+    Model,
+    Note,
+    Petition,
+    Procedure,
+    Reception,
+    Row,
+    UnitInfo,
+)
+from danvan_cli.schema import (
+    DON_THU,
+    MO_HINH,
+    MOT_CUA,
+    NOI_DUNG,
+    THONG_TIN,
+    THU_TUC,
+    TIEP_CONG_DAN,
+    VAN_BAN,
+    Column,
+    Kind,
+    Sheet,
+)
+from danvan_cli.vietnamese import (
+    ParseError,
+    column_letter,
+    fold,
+    parse_bool,
+    parse_count,
+    parse_date,
+    parse_decimal,
+)
+from danvan_cli.workbook import Table, Workbook, is_blank, open_workbook
+
+
+@dataclass
+class Loaded:
+    """A workbook read and checked: ``data`` is None when it holds errors."""
+
+    report: Report
+    data: CommuneData | None
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok and self.data is not None
+
+
+def load(path: Path) -> Loaded:
+    """Read and check the workbook at ``path``; never raises for a bad workbook's content, but
+    an unreadable file is recorded as the report's ``fatal`` message."""
+    report = Report(file=str(path))
+    try:
+        book = open_workbook(path)
+    except UnreadableFileError as err:
+        report.fatal = str(err)
+        return Loaded(report, None)
+    data = _Reader(book, report).read()
+    return Loaded(report, data if report.ok else None)
+
+
+_ERROR_CODE = {
+    Kind.DATE: "bad-date",
+    Kind.COUNT: "bad-number",
+    Kind.DECIMAL: "bad-decimal",
+    Kind.CHOICE: "bad-choice",
+    Kind.BOOL: "bad-bool",
+    Kind.YEAR: "bad-year",
+    Kind.MONTH: "bad-month",
+}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def _shown(value: object) -> str:
+    text = _text(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def parse_cell(column: Column, value: object) -> Any:
+    """The typed value of a non-blank cell for ``column``; raises ParseError."""
+    kind = column.kind
+    if kind is Kind.TEXT:
+        return _text(value)
+    if kind is Kind.DATE:
+        return parse_date(value)
+    if kind is Kind.COUNT:
+        return parse_count(value)
+    if kind is Kind.DECIMAL:
+        return parse_decimal(value)
+    if kind is Kind.BOOL:
+        return parse_bool(value)
+    if kind is Kind.CHOICE:
+        choice = column.choice_index.get(fold(_text(value)))
+        if choice is None:
+            raise ParseError("chỉ nhận: " + ", ".join(column.choice_labels))
+        return choice.key
+    if kind is Kind.YEAR:
+        year = parse_count(value)
+        if not 1900 <= year <= 2100:
+            raise ParseError("năm phải có bốn chữ số, ví dụ 2024")
+        return year
+    month = parse_count(value)
+    if not 1 <= month <= 12:
+        raise ParseError("tháng phải từ 1 đến 12")
+    return month
+
+
+class _Reader:
+    def __init__(self, book: Workbook, report: Report) -> None:
+        self.book = book
+        self.report = report
+        self.year: int | None = None
+
+    # -- cells ------------------------------------------------------------------------------
+
+    def _value(
+        self, table: Table, column: Column, row: int, index: int, raw: object
+    ) -> tuple[bool, Any]:
+        """(ok, typed value or None for blank) for one cell; records what is wrong."""
+        ref = f"{column_letter(index)}{row}"
+        if table.formula_cells and ref in table.formula_cells:
+            self.report.add(
+                "formula-no-value",
+                "Ô có công thức nhưng chưa có giá trị đã tính (tệp do chương trình "
+                "tạo ra, chưa mở bằng Excel).",
+                table.name,
+                ref,
+                column.title,
+            )
+            return False, None
+        if table.error_cells and ref in table.error_cells:
+            self.report.add(
+                "error-value", "Ô đang báo lỗi công thức.", table.name, ref, column.title
+            )
+            return False, None
+        if is_blank(raw):
+            if column.required and column.kind is not Kind.BOOL:
+                self.report.add(
+                    "required",
+                    f"Cột «{column.title}» bắt buộc nhưng ô để trống.",
+                    table.name,
+                    ref,
+                    column.title,
+                )
+                return False, None
+            return True, None
+        try:
+            return True, parse_cell(column, raw)
+        except ParseError as err:
+            shown = "" if column.personal else f" «{_shown(raw)}»"
+            self.report.add(
+                _ERROR_CODE.get(column.kind, "bad-number"),
+                f"Giá trị{shown} {err}.",
+                table.name,
+                ref,
+                column.title,
+            )
+            return False, None
+
+    # -- tables -----------------------------------------------------------------------------
+
+    def _table(self, spec: Sheet) -> Table | None:
+        table = self.book.tables.get(spec.key)
+        if table is None:
+            if spec.required:
+                self.report.add(
+                    "missing-sheet", f"Sổ không có trang «{spec.title}» ({spec.help})", spec.title
+                )
+            return None
+        if table.header_row is None:
+            if spec.required or not table.empty:
+                self.report.add(
+                    "no-header",
+                    f"Không tìm thấy dòng tiêu đề trong 10 dòng đầu của trang «{table.name}».",
+                    table.name,
+                )
+            return None
+        for ref, text in table.unknown_columns:
+            shown = text if len(text) <= 40 else text[:37] + "…"
+            self.report.add(
+                "unknown-column", f"Cột «{shown}» không có trong mẫu, bị bỏ qua.", table.name, ref
+            )
+        return table
+
+    def _rows(
+        self,
+        spec: Sheet,
+        model: type[Row],
+        post: Callable[[Table, int, dict[str, Any]], bool] | None = None,
+    ) -> tuple[list[Any], dict[str, int]]:
+        table = self._table(spec)
+        if table is None:
+            return [], {}
+        present = {hc.column.key for hc in table.columns}
+        for column in spec.columns:
+            if column.required and column.key not in present:
+                self.report.add(
+                    "missing-column",
+                    f"Trang «{table.name}» thiếu cột bắt buộc «{column.title}».",
+                    table.name,
+                    f"A{table.header_row}",
+                    column.title,
+                )
+        missing_required = any(c.required and c.key not in present for c in spec.columns)
+        fields = model.model_fields
+        wanted = [hc for hc in table.columns if not hc.column.personal]
+        first = table.first_col
+        out: list[Any] = []
+        for number, values in table.rows:
+            ok = True
+            record: dict[str, Any] = {"row": number}
+            for hc in wanted:
+                offset = hc.index - first
+                raw = values[offset] if offset < len(values) else ""
+                good, value = self._value(table, hc.column, number, hc.index, raw)
+                if not good:
+                    ok = False
+                elif hc.column.key in fields and value is not None:
+                    record[hc.column.key] = value
+            if ok and post is not None:
+                ok = post(table, number, record)
+            if ok and not missing_required:
+                out.append(model.model_construct(**record))
+        columns = {hc.column.key: hc.index for hc in table.columns}
+        return out, columns
+
+    def _in_year(
+        self, table: Table, number: int, record: dict[str, Any], key: str, column: str
+    ) -> bool:
+        day = record.get(key)
+        if self.year is not None and isinstance(day, dt.date):
+            lower, upper = dt.date(self.year - 1, 12, 1), dt.date(self.year, 12, 31)
+            if not lower <= day <= upper:
+                index = next(hc.index for hc in table.columns if hc.column.key == key)
+                self.report.add(
+                    "date-outside-year",
+                    f"Ngày {day.day}/{day.month}/{day.year} nằm ngoài năm {self.year} của sổ.",
+                    table.name,
+                    f"{column_letter(index)}{number}",
+                    column,
+                )
+        return True
+
+    def _reception_row(self, table: Table, number: int, record: dict[str, Any]) -> bool:
+        if record.get("people") == 0:
+            index = next(hc.index for hc in table.columns if hc.column.key == "people")
+            self.report.add(
+                "no-people",
+                "Số người bằng 0.",
+                table.name,
+                f"{column_letter(index)}{number}",
+                "Số người",
+            )
+            return False
+        return self._in_year(table, number, record, "date", "Ngày tiếp")
+
+    def _petition_row(self, table: Table, number: int, record: dict[str, Any]) -> bool:
+        record.setdefault("eligible", False)
+        record.setdefault("processed", False)
+        return self._in_year(table, number, record, "date", "Ngày nhận")
+
+    # -- ThongTin ---------------------------------------------------------------------------
+
+    def _info(self) -> UnitInfo | None:
+        table = self._table(THONG_TIN)
+        if table is None:
+            return None
+        by_key = {hc.column.key: hc.index for hc in table.columns}
+        if "item" not in by_key or "value" not in by_key:
+            self.report.add(
+                "missing-column",
+                f"Trang «{table.name}» cần hai cột «Mục» và «Giá trị».",
+                table.name,
+                f"A{table.header_row}",
+            )
+            return None
+        values: dict[str, Any] = {}
+        rows_of: dict[str, int] = {}
+        ok = True
+        for number, cells in table.rows:
+            item_raw = table.cell(cells, by_key["item"])
+            if is_blank(item_raw):
+                continue
+            item_ref = f"{column_letter(by_key['item'])}{number}"
+            column = THONG_TIN.column_index.get(fold(_text(item_raw)))
+            if column is None:
+                self.report.add(
+                    "unknown-item",
+                    f"Mục «{_shown(item_raw)}» không có trong mẫu, bị bỏ qua.",
+                    table.name,
+                    item_ref,
+                    "Mục",
+                )
+                continue
+            if column.key in rows_of:
+                self.report.add(
+                    "duplicate-item",
+                    f"Mục «{column.title}» ghi hai lần.",
+                    table.name,
+                    item_ref,
+                    "Mục",
+                )
+                continue
+            rows_of[column.key] = number
+            good, value = self._value(
+                table, column, number, by_key["value"], table.cell(cells, by_key["value"])
+            )
+            ok = ok and good
+            if value is not None:
+                values[column.key] = value
+        for column in THONG_TIN.columns:
+            if column.required and column.key not in values and column.key not in rows_of:
+                self.report.add(
+                    "required",
+                    f"Trang «{table.name}» thiếu mục «{column.title}».",
+                    table.name,
+                    None,
+                    column.title,
+                )
+                ok = False
+        if not ok or any(c.required and c.key not in values for c in THONG_TIN.columns):
+            self.year = values.get("year")
+            return None
+        self.year = values["year"]
+        kind = values.pop("kind", "xa")
+        values["kind"] = next(c.label for c in THONG_TIN.column("kind").choices if c.key == kind)
+        if "recipients" in values:
+            values["recipients"] = split_recipients(values["recipients"])
+        return UnitInfo(**values)
+
+    # -- everything -------------------------------------------------------------------------
+
+    def read(self) -> CommuneData | None:
+        info = self._info()
+        receptions, reception_cols = self._rows(TIEP_CONG_DAN, Reception, self._reception_row)
+        petitions, _ = self._rows(DON_THU, Petition, self._petition_row)
+        dossiers, dossier_cols = self._rows(MOT_CUA, DossierMonth)
+        procedures, procedure_cols = self._rows(THU_TUC, Procedure)
+        documents, _ = self._rows(VAN_BAN, Document)
+        models, _ = self._rows(MO_HINH, Model)
+        notes, _ = self._rows(NOI_DUNG, Note)
+        checks.check_receptions(
+            self.report, _name(self.book, TIEP_CONG_DAN), reception_cols, receptions
+        )
+        checks.check_dossiers(self.report, _name(self.book, MOT_CUA), dossier_cols, dossiers)
+        checks.check_procedures(self.report, _name(self.book, THU_TUC), procedure_cols, procedures)
+        if info is None or not self.report.ok:
+            return None
+        return CommuneData(
+            info=info,
+            receptions=tuple(receptions),
+            petitions=tuple(petitions),
+            dossiers=tuple(dossiers),
+            procedures=tuple(procedures),
+            documents=tuple(documents),
+            models=tuple(models),
+            notes=tuple(notes),
+        )
+
+
+def _name(book: Workbook, spec: Sheet) -> str:
+    table = book.tables.get(spec.key)
+    return table.name if table is not None else spec.title
+
+
+def split_recipients(text: str) -> tuple[str, ...]:
+    """One recipient a line or ``;``-separated; list marks, end punctuation and «Lưu: VT» are
+    dropped (the template adds them)."""
+    parts = [p for line in text.replace("\r", "\n").split("\n") for p in line.split(";")]
+    out: list[str] = []
+    for part in parts:
+        item = part.strip().lstrip("-–•+").strip().rstrip(";.,").strip()
+        if item and fold(item) not in {"luuvt", "luu", "luuvanthu"}:
+            out.append(item)
+    return tuple(out)
