@@ -323,14 +323,16 @@ def check_receptions(
     report: Report, sheet: str, columns: CellOf, rows: Iterable[Reception]
 ) -> None:
     """A matter (same Mã vụ việc) whose visits disagree on the kind."""
+    from danvan_cli.figures import matter_key
     from danvan_cli.schema import KINDS_OF_MATTER
 
     labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
-    first: dict[str, Reception] = {}
-    for row in sorted(rows, key=lambda r: (r.date, r.row)):
+    first: dict[object, Reception] = {}
+    ordered = sorted(enumerate(rows), key=lambda item: (item[1].date, item[1].row))
+    for position, row in ordered:
         if not row.case_code:
             continue
-        seen = first.setdefault(row.case_code, row)
+        seen = first.setdefault(matter_key(row, position), row)
         if seen.kind != row.kind:
             report.add(
                 "kind-mismatch",
