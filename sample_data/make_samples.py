@@ -1,0 +1,1167 @@
+"""Generate the sample workbooks of danvan.
+
+Writes, next to this file:
+
+- ``tan_hung_2024.xlsx``: a complete, valid workbook of xã Tân Hưng (huyện Vĩnh Bảo,
+  Hải Phòng) for 2024 whose rows reproduce the figures of the real 9-month report
+  (period ``9m``, window ``nd09`` = 15/12/2023 - 14/9/2024);
+- ``loi_mau.xlsx``: a small workbook with the typical clerk mistakes listed in
+  ``MISTAKES`` planted in known cells, and no other mistake.
+
+Deterministic: the only randomness (fictional names, ID numbers) comes from a seeded
+generator, and the saved files carry fixed timestamps, so every run writes the same bytes.
+All personal data (names, addresses, ID numbers, request texts) is invented.
+
+Run: ``python sample_data/make_samples.py``
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+# Every mistake planted in loi_mau.xlsx: sheet, cell (as Excel shows it, title rows
+# included), severity ("lỗi" = error, "cảnh báo" = warning), a short code, and the
+# planted value (None = the cell is left blank). For row-level checks the cell is the
+# one whose planted value breaks the rule.
+MISTAKES: list[dict[str, Any]] = [
+    # (a) typed total 320 while 206 online + 129 direct = 335 (the seed's own slip)
+    {"sheet": "MotCua", "cell": "G8", "severity": "lỗi", "what": "total_mismatch", "value": 320},
+    # (b) not a valid day-first date (month 25)
+    {
+        "sheet": "TiepCongDan",
+        "cell": "B5",
+        "severity": "lỗi",
+        "what": "bad_date",
+        "value": "13/25/2024",
+    },
+    # (c) negative head count
+    {
+        "sheet": "TiepCongDan",
+        "cell": "F7",
+        "severity": "lỗi",
+        "what": "negative_count",
+        "value": -2,
+    },
+    # (d) fractional head count typed as text
+    {
+        "sheet": "TiepCongDan",
+        "cell": "F8",
+        "severity": "lỗi",
+        "what": "fractional_count",
+        "value": "2,5",
+    },
+    # (e) reception mode that is not one of the choices
+    {
+        "sheet": "TiepCongDan",
+        "cell": "D9",
+        "severity": "lỗi",
+        "what": "bad_choice",
+        "value": "Tiếp dân",
+    },
+    # (f) required cell (Phân loại) left blank
+    {
+        "sheet": "TiepCongDan",
+        "cell": "H10",
+        "severity": "lỗi",
+        "what": "missing_required",
+        "value": None,
+    },
+    # (g) a real date ten years away from the workbook year (2014 instead of 2024)
+    {
+        "sheet": "TiepCongDan",
+        "cell": "B11",
+        "severity": "cảnh báo",
+        "what": "date_out_of_year",
+        "value": date(2014, 9, 14),
+    },
+    # (h) resolved + open (12) > carried + received (0 + 9)
+    {"sheet": "MotCua", "cell": "H5", "severity": "lỗi", "what": "dossier_overflow", "value": 12},
+    # (i) DVC toàn trình + một phần (14 + 2) > Số TTHC (15) in the "Người có công" row
+    {"sheet": "ThuTuc", "cell": "C4", "severity": "lỗi", "what": "dvc_exceeds_total", "value": 14},
+    # (j) second visit of matter VV-2024-009 gives another kind than the first one
+    {
+        "sheet": "TiepCongDan",
+        "cell": "H13",
+        "severity": "cảnh báo",
+        "what": "kind_conflict",
+        "value": "Phản ánh",
+    },
+    # (k) extra column the tool does not know
+    {
+        "sheet": "DonThu",
+        "cell": "H3",
+        "severity": "cảnh báo",
+        "what": "unknown_column",
+        "value": "Cột tạm",
+    },
+    # (l) yes/no cell holding "chưa"
+    {"sheet": "DonThu", "cell": "E6", "severity": "lỗi", "what": "bad_yes_no", "value": "chưa"},
+    # (m) formula written by a script, never calculated: no cached value
+    {
+        "sheet": "MotCua",
+        "cell": "G6",
+        "severity": "lỗi",
+        "what": "formula_no_value",
+        "value": "=D6+E6+F6",
+    },
+    # (n) document group that is not one of the seven groups
+    {
+        "sheet": "VanBan",
+        "cell": "E6",
+        "severity": "lỗi",
+        "what": "bad_choice",
+        "value": "Văn bản khác",
+    },
+    # (o) "Kỳ trước chuyển sang" of Chứng thực in month 3 is 3, its open total in month 2 is 1
+    {
+        "sheet": "MotCua",
+        "cell": "C9",
+        "severity": "cảnh báo",
+        "what": "carryover_mismatch",
+        "value": 3,
+    },
+]
+
+HERE = Path(__file__).resolve().parent
+YEAR = 2024
+WINDOW_END = date(2024, 9, 14)  # end of the nd09 window of period 9m 2024
+FIXED_TIME = datetime(2024, 9, 20, 8, 0, 0)  # stamped into the files for reproducibility
+DATE_FORMAT = "DD/MM/YYYY"
+
+CANARY_NAME = "Nguyễn Văn Canary"
+CANARY_ID = "001099012345"
+
+# Public holidays of 2024 on weekdays (Tết, Giỗ Tổ, 30/4 - 1/5, Quốc khánh).
+HOLIDAYS = {
+    date(2024, 1, 1),
+    *(date(2024, 2, d) for d in range(8, 15)),
+    date(2024, 4, 18),
+    date(2024, 4, 30),
+    date(2024, 5, 1),
+    date(2024, 9, 2),
+    date(2024, 9, 3),
+}
+
+# --------------------------------------------------------------------------- headers
+
+H_RECEPTION = [
+    "STT",
+    "Ngày tiếp",
+    "Buổi",
+    "Hình thức tiếp",
+    "Người tiếp",
+    "Số người",
+    "Mã vụ việc",
+    "Phân loại",
+    "Lĩnh vực",
+    "Họ tên",
+    "Địa chỉ",
+    "Số CCCD",
+    "Nội dung",
+    "Ghi chú",
+]
+W_RECEPTION = [6, 12, 8, 14, 26, 9, 14, 12, 13, 22, 16, 15, 60, 22]
+
+H_PETITION = [
+    "Ngày nhận",
+    "Phân loại",
+    "Nguồn đơn",
+    "Đủ điều kiện xử lý",
+    "Đã xử lý",
+    "Người gửi",
+    "Nội dung",
+]
+W_PETITION = [12, 12, 13, 10, 10, 22, 60]
+
+H_DOSSIER = [
+    "Tháng",
+    "Lĩnh vực",
+    "Kỳ trước chuyển sang",
+    "Trực tuyến",
+    "Trực tiếp",
+    "Bưu chính",
+    "Tổng tiếp nhận",
+    "Trước hạn",
+    "Đúng hạn",
+    "Quá hạn",
+    "Đang giải quyết trong hạn",
+    "Đang giải quyết quá hạn",
+]
+W_DOSSIER = [7, 32, 11, 10, 10, 10, 10, 10, 10, 10, 12, 12]
+
+H_PROCEDURE = ["Lĩnh vực", "Số TTHC", "DVC toàn trình", "DVC một phần"]
+W_PROCEDURE = [42, 10, 12, 12]
+
+H_DOCUMENT = ["Số ký hiệu", "Ngày ban hành", "Trích yếu", "Cơ quan ban hành", "Nhóm"]
+W_DOCUMENT = [22, 13, 80, 30, 22]
+
+H_MODEL = ["Tên mô hình", "Đơn vị thực hiện", "Lĩnh vực", "Năm công nhận"]
+W_MODEL = [60, 60, 18, 12]
+
+H_PROSE = ["Mục", "Nội dung"]
+W_PROSE = [8, 120]
+
+# --------------------------------------------------------------------------- profile
+
+PROFILE: list[tuple[str, Any]] = [
+    ("Tên đơn vị", "Tân Hưng"),
+    ("Loại đơn vị", "Xã"),
+    ("Huyện", "Vĩnh Bảo"),
+    ("Tỉnh/Thành phố", "Hải Phòng"),
+    ("Năm", YEAR),
+    ("Diện tích (km²)", 7.02),
+    ("Dân số", 7506),
+    ("Số thôn", 7),
+    ("Tên gọi thôn", "thôn"),
+    ("Số đảng viên", 288),
+    ("Số chi bộ", 13),
+    (
+        "Cơ cấu chi bộ",
+        "07 chi bộ nông nghiệp, 03 chi bộ trường học, 01 chi bộ y tế, "
+        "01 chi bộ công an và 01 chi bộ quân sự",
+    ),
+    (
+        "Vị trí địa lý",
+        "Xã nằm liền kề trung tâm huyện Vĩnh Bảo: phía Đông giáp thị trấn Vĩnh Bảo và "
+        "xã Nhân Hòa; phía Tây giáp xã An Hòa; phía Nam giáp xã Hưng Nhân và xã Vinh Quang; "
+        "phía Bắc giáp xã Trung Lập và xã Hùng Tiến.",
+    ),
+    ("Người ký", "Phạm Văn Lượng"),
+    ("Chức vụ người ký", "CHỦ TỊCH"),
+    ("Số văn bản", None),
+    (
+        "Nơi nhận",
+        "Phòng Nội vụ huyện (b/c)\nTT Đảng ủy, HĐND, UBND, UBMTTQ xã\nCác ngành liên quan",
+    ),
+    ("Số CBCC vi phạm", 0),
+    ("Số đơn về thái độ phục vụ", 0),
+]
+
+# --------------------------------------------------------------------------- prose
+
+PROSE: list[tuple[str, str]] = [
+    (
+        "I",
+        "Năm 2024, kinh tế - xã hội của xã tiếp tục phát triển ổn định; sản xuất nông "
+        "nghiệp giữ được năng suất, các ngành dịch vụ, thương mại, tiểu thủ công nghiệp duy "
+        "trì mức tăng khá. Xã tiếp tục giữ vững các tiêu chí nông thôn mới nâng cao (đạt "
+        "chuẩn năm 2022) và nông thôn mới kiểu mẫu (đạt chuẩn năm 2023); quốc phòng, an "
+        "ninh được bảo đảm, trật tự an toàn xã hội ổn định; Nhân dân phấn khởi, đồng thuận "
+        "với chủ trương của Đảng ủy và sự điều hành của chính quyền.",
+    ),
+    (
+        "I",
+        "Tuy vậy, địa phương vẫn còn những khó khăn nhất định: sản xuất còn nhỏ lẻ, thu "
+        "nhập của một bộ phận người dân chưa cao; thời tiết cực đoan, dịch bệnh trên cây "
+        "trồng, vật nuôi và giá vật tư đầu vào tăng đã tác động đến đời sống Nhân dân. Vì "
+        "vậy, cấp ủy, chính quyền xã xác định phải tiếp tục làm tốt công tác dân vận, tạo "
+        "sự đồng thuận trong Nhân dân để hoàn thành các chỉ tiêu theo Nghị quyết số "
+        "36/NQ-HĐND ngày 30/12/2023 của Hội đồng nhân dân xã về nhiệm vụ phát triển kinh "
+        "tế - xã hội, quốc phòng - an ninh năm 2024.",
+    ),
+    (
+        "IV",
+        "Tiếp tục tuyên truyền, quán triệt trong cán bộ, công chức, người lao động các văn "
+        "bản của Trung ương, thành phố và huyện về công tác dân vận chính quyền; gắn công "
+        "tác dân vận với việc hoàn thành các chỉ tiêu phát triển kinh tế - xã hội năm 2024.",
+    ),
+    (
+        "IV",
+        "Đẩy mạnh phong trào thi đua “Dân vận khéo”; phát hiện, bồi dưỡng và nhân rộng "
+        "các mô hình, điển hình tiêu biểu, gắn với việc thực hiện Chỉ thị số 05-CT/TW của "
+        "Bộ Chính trị về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí "
+        "Minh.",
+    ),
+    (
+        "IV",
+        "Siết chặt kỷ luật, kỷ cương hành chính; nâng cao đạo đức công vụ, tinh thần, thái "
+        "độ phục vụ Nhân dân của đội ngũ cán bộ, công chức; duy trì nền nếp văn hóa công sở "
+        "tại trụ sở Ủy ban nhân dân xã.",
+    ),
+    (
+        "IV",
+        "Đẩy mạnh cải cách hành chính gắn với chuyển đổi số; nâng tỷ lệ hồ sơ tiếp nhận và "
+        "giải quyết trực tuyến, khai thác hiệu quả Hệ thống thông tin giải quyết thủ tục "
+        "hành chính và ứng dụng “Hải Phòng Smart”.",
+    ),
+    (
+        "IV",
+        "Duy trì nghiêm lịch tiếp công dân định kỳ của Chủ tịch Ủy ban nhân dân xã; giải "
+        "quyết kịp thời, dứt điểm kiến nghị, phản ánh của Nhân dân ngay từ cơ sở, không để "
+        "phát sinh vụ việc đông người, phức tạp, kéo dài.",
+    ),
+    (
+        "IV",
+        "Phối hợp chặt chẽ với Ủy ban Mặt trận Tổ quốc Việt Nam xã và các tổ chức chính trị "
+        "- xã hội trong giám sát, phản biện xã hội, góp ý xây dựng Đảng, xây dựng chính "
+        "quyền; chủ động nắm bắt tâm tư, nguyện vọng của Nhân dân để kịp thời tham mưu cấp "
+        "ủy lãnh đạo, chỉ đạo giải quyết.",
+    ),
+]
+
+# --------------------------------------------------------------------------- documents
+
+DISTRICT = "UBND huyện Vĩnh Bảo"
+BLOCK = "Khối Dân vận Đảng ủy và UBND xã"
+POLITBURO = "Bộ Chính trị"
+
+# (number, date, summary, issuer or None for the commune's own, group)
+DOCUMENTS: list[tuple[str, date, str, str | None, str]] = [
+    (
+        "51/KH-UBND",
+        date(2024, 2, 20),
+        "triển khai thực hiện nhiệm vụ công tác dân vận năm 2024 của cơ quan hành chính "
+        "nhà nước, chính quyền các cấp trên địa bàn huyện",
+        DISTRICT,
+        "Lãnh đạo chỉ đạo",
+    ),
+    (
+        "94/KH-UBND",
+        date(2024, 3, 12),
+        "thực hiện phong trào “Dân vận khéo” năm 2024",
+        DISTRICT,
+        "Lãnh đạo chỉ đạo",
+    ),
+    (
+        "45/QĐ-UBND",
+        date(2023, 1, 11),
+        "ban hành tiêu chí chấm điểm và xếp loại công tác dân vận của các cơ quan nhà nước "
+        "trên địa bàn huyện",
+        DISTRICT,
+        "Lãnh đạo chỉ đạo",
+    ),
+    (
+        "17/KH-UBND",
+        date(2024, 2, 22),
+        "triển khai thực hiện nhiệm vụ công tác dân vận chính quyền năm 2024 trên địa bàn "
+        "xã Tân Hưng",
+        None,
+        "Lãnh đạo chỉ đạo",
+    ),
+    (
+        "34/KH-UBND",
+        date(2024, 3, 25),
+        "tuyên truyền, triển khai thực hiện công tác dân vận chính quyền trên địa bàn xã năm 2024",
+        None,
+        "Tuyên truyền",
+    ),
+    (
+        "224-QĐ/HU",
+        date(2021, 12, 29),
+        "ban hành Quy chế công tác dân vận của hệ thống chính trị huyện Vĩnh Bảo",
+        "Ban Thường vụ Huyện ủy",
+        "Tuyên truyền",
+    ),
+    (
+        "17-CTr/KDVĐU-UBND",
+        date(2024, 2, 26),
+        "phối hợp giữa Khối Dân vận Đảng ủy và Ủy ban nhân dân xã",
+        BLOCK,
+        "Tuyên truyền",
+    ),
+    (
+        "24-KH/DVĐU-UBND",
+        date(2024, 2, 15),
+        "phối hợp thực hiện công tác dân vận năm 2024",
+        BLOCK,
+        "Tuyên truyền",
+    ),
+    (
+        "26/CT-TTg",
+        date(2016, 9, 5),
+        "tăng cường kỷ luật, kỷ cương trong các cơ quan hành chính nhà nước các cấp",
+        "Thủ tướng Chính phủ",
+        "Cải cách hành chính",
+    ),
+    (
+        "06/QĐ-UBND",
+        date(2024, 1, 19),
+        "ban hành Kế hoạch cải cách hành chính nhà nước xã Tân Hưng năm 2024",
+        None,
+        "Cải cách hành chính",
+    ),
+    (
+        "01/CT-UBND",
+        date(2024, 1, 15),
+        "triển khai thực hiện Luật Thi đua, khen thưởng; tổ chức các phong trào thi đua "
+        "yêu nước thực hiện thắng lợi chủ đề năm 2024 của huyện",
+        None,
+        "Cải cách hành chính",
+    ),
+    (
+        "31/KH-UBND",
+        date(2024, 3, 18),
+        "tuyên truyền cải cách hành chính nhà nước xã Tân Hưng năm 2024",
+        None,
+        "Cải cách hành chính",
+    ),
+    (
+        "325/QĐ-UBND",
+        date(2024, 2, 20),
+        "kiểm soát thủ tục hành chính và cơ chế một cửa, một cửa liên thông năm 2024",
+        DISTRICT,
+        "Thủ tục hành chính",
+    ),
+    (
+        "14/QĐ-UBND",
+        date(2024, 2, 20),
+        "ban hành Kế hoạch thực hiện kiểm soát thủ tục hành chính và cơ chế một cửa, một "
+        "cửa liên thông năm 2024",
+        None,
+        "Thủ tục hành chính",
+    ),
+    (
+        "02/2017/TT-VPCP",
+        date(2017, 10, 31),
+        "hướng dẫn về nghiệp vụ kiểm soát thủ tục hành chính",
+        "Văn phòng Chính phủ",
+        "Thủ tục hành chính",
+    ),
+    (
+        "1291/QĐ-TTg",
+        date(2019, 10, 7),
+        "phê duyệt danh mục thủ tục hành chính của các cơ quan ngành dọc thực hiện tiếp "
+        "nhận hồ sơ tại Bộ phận Một cửa",
+        "Thủ tướng Chính phủ",
+        "Thủ tục hành chính",
+    ),
+    (
+        "03/KH-UBND",
+        date(2024, 1, 3),
+        "tiếp công dân và giải quyết khiếu nại, tố cáo, kiến nghị, phản ánh trên địa bàn "
+        "xã Tân Hưng năm 2024",
+        None,
+        "Tiếp công dân",
+    ),
+    (
+        "02/TB-UBND",
+        date(2024, 1, 3),
+        "lịch tiếp công dân định kỳ, đột xuất năm 2024 của Chủ tịch UBND xã Tân Hưng",
+        None,
+        "Tiếp công dân",
+    ),
+    (
+        "04/QĐ-UBND",
+        date(2023, 1, 3),
+        "ban hành Quy chế phối hợp trong công tác tiếp công dân tại trụ sở UBND xã Tân "
+        "Hưng, Nội quy tiếp công dân",
+        None,
+        "Tiếp công dân",
+    ),
+    (
+        "28/KH-UBND",
+        date(2024, 3, 13),
+        "thực hiện phong trào “Dân vận khéo” năm 2024",
+        None,
+        "Dân vận khéo",
+    ),
+    (
+        "05-CT/TW",
+        date(2016, 5, 15),
+        "đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        POLITBURO,
+        "Dân vận khéo",
+    ),
+    (
+        "01-KL/TW",
+        date(2021, 5, 18),
+        "tiếp tục thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị về đẩy "
+        "mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        POLITBURO,
+        "Dân vận khéo",
+    ),
+    (
+        "217-QĐ/TW",
+        date(2013, 12, 12),
+        "ban hành Quy chế giám sát và phản biện xã hội của Mặt trận Tổ quốc Việt Nam và "
+        "các đoàn thể chính trị - xã hội",
+        POLITBURO,
+        "Phối hợp MTTQ",
+    ),
+    (
+        "218-QĐ/TW",
+        date(2013, 12, 12),
+        "ban hành Quy định về việc Mặt trận Tổ quốc Việt Nam, các đoàn thể chính trị - xã "
+        "hội và Nhân dân tham gia góp ý xây dựng Đảng, xây dựng chính quyền",
+        POLITBURO,
+        "Phối hợp MTTQ",
+    ),
+]
+
+# --------------------------------------------------------------------------- models
+
+MODELS: list[tuple[str, str, str, int]] = [
+    (
+        "Trồng cây xanh",
+        "Hội Nông dân, Hội Phụ nữ, Hội Cựu chiến binh và Đoàn Thanh niên xã",
+        "Môi trường",
+        2024,
+    ),
+    ("Camera an ninh", "Ban Công an xã", "An ninh trật tự", 2024),
+    (
+        "Chi hội phụ nữ phân loại và xử lý rác thải hữu cơ thành phân bón vi sinh tại hộ gia đình",
+        "Hội LHPN xã",
+        "Môi trường",
+        2024,
+    ),
+]
+
+# --------------------------------------------------------------------------- procedures
+
+# (field, procedures, fully online, partly online): 13 fields, 120 / 47 / 9
+PROCEDURES: list[tuple[str, int, int, int]] = [
+    ("Hộ tịch", 28, 14, 2),
+    ("Chứng thực", 11, 5, 0),
+    ("Người có công", 15, 6, 2),
+    ("Bảo trợ xã hội", 10, 5, 1),
+    ("Đất đai", 4, 0, 1),
+    ("Văn hóa cơ sở", 8, 3, 0),
+    ("Thi đua - khen thưởng", 8, 4, 0),
+    ("Nuôi con nuôi", 5, 0, 1),
+    ("Phổ biến, giáo dục pháp luật", 5, 2, 0),
+    ("Hòa giải ở cơ sở", 4, 1, 0),
+    ("Tín ngưỡng, tôn giáo", 6, 3, 0),
+    ("Trẻ em", 6, 2, 1),
+    ("Nông nghiệp và phát triển nông thôn", 10, 2, 1),
+]
+
+# --------------------------------------------------------------------------- dossiers
+
+# Newly received dossiers per field and month 1..9: (online, direct).
+DOSSIER_IN: dict[str, tuple[list[int], list[int]]] = {
+    "Tư pháp - Hộ tịch": ([12, 11, 14, 13, 15, 14, 13, 14, 14], [5, 4, 5, 4, 5, 4, 5, 4, 4]),
+    "Chứng thực": ([3, 3, 4, 3, 4, 3, 4, 3, 3], [6, 5, 6, 5, 6, 5, 6, 5, 6]),
+    "Lao động - Thương binh và Xã hội": (
+        [4, 5, 4, 5, 4, 5, 4, 5, 4],
+        [1, 1, 1, 1, 2, 1, 1, 1, 1],
+    ),
+    "Đất đai": ([1, 1, 1, 1, 2, 1, 1, 1, 1], [1, 1, 1, 2, 1, 1, 1, 1, 1]),
+    "Văn hóa": ([0, 1, 1, 0, 1, 1, 0, 1, 1], [1, 0, 0, 1, 0, 1, 0, 1, 0]),
+}
+# Still open at the end of a month: (field, month) -> (in time, overdue).
+DOSSIER_OPEN: dict[tuple[str, int], tuple[int, int]] = {
+    ("Tư pháp - Hộ tịch", 2): (2, 0),
+    ("Tư pháp - Hộ tịch", 5): (1, 0),
+    ("Tư pháp - Hộ tịch", 8): (1, 0),
+    ("Chứng thực", 4): (1, 0),
+    ("Lao động - Thương binh và Xã hội", 7): (2, 0),
+    ("Đất đai", 3): (1, 0),
+    ("Đất đai", 5): (1, 1),
+}
+# Dossiers resolved after their deadline: (field, month) -> count.
+DOSSIER_LATE: dict[tuple[str, int], int] = {
+    ("Đất đai", 6): 1,
+    ("Đất đai", 8): 1,
+    ("Tư pháp - Hộ tịch", 9): 1,
+}
+
+# --------------------------------------------------------------------------- reception
+
+MODE_TX, MODE_DK, MODE_UQ = "Thường xuyên", "Định kỳ", "Ủy quyền"
+KIND = "Kiến nghị"
+
+# Thường xuyên: one visit, one person, one matter per day (26 distinct days).
+TX_DAYS = [
+    date(2024, 1, 3),
+    date(2024, 1, 16),
+    date(2024, 1, 29),
+    date(2024, 2, 2),
+    date(2024, 2, 19),
+    date(2024, 2, 28),
+    date(2024, 3, 5),
+    date(2024, 3, 14),
+    date(2024, 3, 20),
+    date(2024, 4, 2),
+    date(2024, 4, 9),
+    date(2024, 4, 23),
+    date(2024, 5, 7),
+    date(2024, 5, 14),
+    date(2024, 5, 21),
+    date(2024, 5, 29),
+    date(2024, 6, 4),
+    date(2024, 6, 13),
+    date(2024, 6, 27),
+    date(2024, 7, 3),
+    date(2024, 7, 16),
+    date(2024, 7, 30),
+    date(2024, 8, 6),
+    date(2024, 8, 15),
+    date(2024, 8, 29),
+    date(2024, 9, 12),
+]
+TX_NO_CODE = {3, 9, 16, 22}  # matters logged without a code (each its own matter)
+TX_CANARY = 5  # the Thường xuyên matter whose citizen is the privacy canary
+
+# Định kỳ: the chairman's periodic days (around the 10th and 25th); two days have a
+# morning and an afternoon session, so 18 days = 20 sessions = 20 visits.
+DK_SESSIONS = [
+    (date(2024, 1, 10), "Sáng"),
+    (date(2024, 1, 25), "Sáng"),
+    (date(2024, 2, 6), "Sáng"),
+    (date(2024, 2, 26), "Sáng"),
+    (date(2024, 3, 11), "Sáng"),
+    (date(2024, 3, 25), "Sáng"),
+    (date(2024, 3, 25), "Chiều"),
+    (date(2024, 4, 10), "Sáng"),
+    (date(2024, 4, 25), "Sáng"),
+    (date(2024, 5, 10), "Sáng"),
+    (date(2024, 5, 24), "Sáng"),
+    (date(2024, 6, 10), "Sáng"),
+    (date(2024, 6, 25), "Sáng"),
+    (date(2024, 7, 10), "Sáng"),
+    (date(2024, 7, 10), "Chiều"),
+    (date(2024, 7, 25), "Sáng"),
+    (date(2024, 8, 12), "Sáng"),
+    (date(2024, 8, 26), "Sáng"),
+    (date(2024, 9, 10), "Sáng"),
+    (date(2024, 9, 13), "Sáng"),
+]
+DK_PEOPLE = [2, 1, 3, 1, 2, 1, 4, 2, 1, 1, 2, 3, 1, 2, 1, 4, 2, 1, 2, 1]  # 37
+DK_REPEATS = {5: 1, 12: 7, 16: 10}  # visit index -> earlier visit of the same matter
+
+# Ủy quyền: a vice-chairman receives on the chairman's behalf, 7 days.
+UQ_SESSIONS = [
+    (date(2024, 2, 21), "Sáng"),
+    (date(2024, 4, 17), "Sáng"),
+    (date(2024, 5, 15), "Sáng"),
+    (date(2024, 6, 19), "Sáng"),
+    (date(2024, 7, 17), "Sáng"),
+    (date(2024, 8, 21), "Sáng"),
+    (date(2024, 9, 5), "Sáng"),
+]
+UQ_PEOPLE = [4, 3, 3, 2, 3, 2, 3]  # 20
+UQ_REPEATS = {4: 1}
+
+# After the 9m window (16-19/9/2024): must not count for period 9m.
+LATE_VISITS = [
+    (date(2024, 9, 16), "Sáng", MODE_TX, 1),
+    (date(2024, 9, 17), "Chiều", MODE_TX, 2),
+    (date(2024, 9, 19), "Sáng", MODE_DK, 3),
+]
+
+FIELD_WEIGHTS = ["Đất đai"] * 4 + ["Chính sách"] * 3 + ["Môi trường"] * 2 + ["Xây dựng"] * 2
+FIELD_WEIGHTS += ["Giao thông"]
+
+REQUESTS = {
+    "Đất đai": [
+        "Đề nghị đo đạc, xác định lại mốc giới thửa đất giáp ranh với hộ liền kề.",
+        "Đề nghị hướng dẫn thủ tục cấp giấy chứng nhận quyền sử dụng đất lần đầu.",
+        "Kiến nghị xem xét việc hộ liền kề xây tường lấn ra lối đi chung.",
+        "Đề nghị cung cấp thông tin quy hoạch khu đất dịch vụ của thôn.",
+        "Đề nghị hướng dẫn thủ tục tách thửa, chuyển quyền sử dụng đất cho con.",
+    ],
+    "Chính sách": [
+        "Đề nghị xem xét hồ sơ hưởng trợ cấp xã hội hằng tháng cho người cao tuổi.",
+        "Đề nghị hướng dẫn hoàn thiện hồ sơ hưởng chế độ người có công.",
+        "Đề nghị hỗ trợ thẻ bảo hiểm y tế cho hộ cận nghèo.",
+        "Đề nghị xem xét hỗ trợ sửa chữa nhà ở cho gia đình chính sách.",
+    ],
+    "Môi trường": [
+        "Kiến nghị xử lý việc đổ rác thải không đúng nơi quy định ven đường trục thôn.",
+        "Kiến nghị nạo vét rãnh thoát nước khu dân cư bị ứ đọng.",
+        "Kiến nghị xử lý mùi hôi từ khu chăn nuôi gần khu dân cư.",
+    ],
+    "Xây dựng": [
+        "Đề nghị hướng dẫn thủ tục xây dựng nhà ở riêng lẻ.",
+        "Kiến nghị việc công trình của hộ liền kề làm nứt tường nhà.",
+    ],
+    "Giao thông": [
+        "Kiến nghị sửa chữa đoạn đường trục thôn bị lún, hư hỏng.",
+        "Đề nghị lắp đặt đèn chiếu sáng tuyến đường liên thôn.",
+    ],
+}
+OFFICER_BY_FIELD = {
+    "Đất đai": "Công chức Địa chính - Xây dựng",
+    "Xây dựng": "Công chức Địa chính - Xây dựng",
+    "Giao thông": "Công chức Địa chính - Xây dựng",
+    "Môi trường": "Công chức Địa chính - Xây dựng",
+    "Chính sách": "Công chức Văn hóa - Xã hội",
+}
+CHAIRMAN = "Chủ tịch UBND xã"
+VICE_CHAIRMAN = "Phó Chủ tịch UBND xã"
+
+PETITION_TEXTS = [
+    "Đề nghị xem xét giải quyết tranh chấp lối đi chung giữa hai hộ gia đình.",
+    "Đề nghị điều chỉnh sai sót thông tin trên giấy chứng nhận quyền sử dụng đất.",
+    "Kiến nghị việc chậm chi trả tiền hỗ trợ sản xuất lúa.",
+    "Đề nghị xem xét hỗ trợ hộ gia đình có hoàn cảnh khó khăn.",
+    "Kiến nghị xử lý nước thải chăn nuôi chảy ra kênh tưới tiêu.",
+    "Đề nghị sửa chữa cống thoát nước bị vỡ trên đường trục thôn.",
+    "Đề nghị xác nhận nguồn gốc đất để làm thủ tục cấp giấy chứng nhận.",
+]
+SOURCES = ["Trực tiếp", "Bưu chính", "Trực tiếp", "Chuyển đến"]
+
+# --------------------------------------------------------------------------- fake people
+
+FAMILY = ["Nguyễn", "Trần", "Phạm", "Vũ", "Đỗ", "Hoàng", "Bùi", "Đặng", "Lê", "Đào", "Lương"]
+MALE_MIDDLE = ["Văn", "Đức", "Minh", "Hữu", "Quang", "Xuân"]
+FEMALE_MIDDLE = ["Thị", "Thị", "Ngọc", "Thu", "Thanh"]
+MALE_GIVEN = ["An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Quân"]
+MALE_GIVEN += ["Sơn", "Thắng", "Tuấn", "Phong", "Toản", "Vinh"]
+FEMALE_GIVEN = ["Dung", "Giang", "Hà", "Hạnh", "Hoa", "Lan", "Mai", "Nga", "Thảo", "Yến"]
+FEMALE_GIVEN += ["Huệ", "Liên", "Nhung", "Oanh"]
+# Fictional village names used only for invented addresses.
+VILLAGES = ["Đông", "Tây", "Nam", "Bắc", "Trung", "Thượng", "Hạ"]
+
+
+class FakePeople:
+    """Seeded generator of invented citizens (name, address, 12-digit ID)."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.used: set[str] = {CANARY_ID}
+
+    def person(self) -> tuple[str, str, str]:
+        rng = self.rng
+        female = rng.random() < 0.45
+        middle = rng.choice(FEMALE_MIDDLE if female else MALE_MIDDLE)
+        given = rng.choice(FEMALE_GIVEN if female else MALE_GIVEN)
+        name = f"{rng.choice(FAMILY)} {middle} {given}"
+        address = f"thôn {rng.choice(VILLAGES)}, xã Tân Hưng"
+        while True:
+            year = rng.randint(1950, 1999)
+            ident = f"031{1 if female else 0}{year % 100:02d}{rng.randint(0, 999999):06d}"
+            if ident not in self.used:
+                self.used.add(ident)
+                return name, address, ident
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def is_workday(day: date) -> bool:
+    return day.weekday() < 5 and day not in HOLIDAYS
+
+
+def next_workday(day: date) -> date:
+    while not is_workday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def write_table(
+    ws: Worksheet,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int],
+    title: str | None = None,
+) -> int:
+    """Write an optional title (row 1, blank row 2), the header and the rows.
+
+    Returns the header's row number.
+    """
+    header_row = 1
+    if title:
+        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+        ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+        header_row = 3
+    for col, name in enumerate(headers, start=1):
+        cell = ws.cell(row=header_row, column=col, value=name)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r, values in enumerate(rows, start=header_row + 1):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=col, value=value)
+            if isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+            elif isinstance(value, str) and len(value) > 40:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    return header_row
+
+
+def write_profile(ws: Worksheet) -> None:
+    write_table(ws, ["Mục", "Giá trị"], PROFILE, [28, 90])
+    for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def new_workbook() -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "danvan sample_data/make_samples.py"
+    wb.properties.title = "Sổ số liệu công tác dân vận chính quyền"
+    wb.properties.created = FIXED_TIME
+    return wb
+
+
+def save_reproducibly(wb: Workbook, path: Path) -> None:
+    """Save with fixed timestamps (document properties and zip entries)."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = data.decode("utf-8")
+                text = re.sub(
+                    r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rf"\g<1>{stamp}\g<2>",
+                    text,
+                )
+                data = text.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, data)
+    path.write_bytes(out.getvalue())
+
+
+# --------------------------------------------------------------------------- Tân Hưng
+
+
+def reception_rows(people: FakePeople) -> list[list[Any]]:
+    rng = random.Random(14092024)
+    # visit: (day, session, mode, officer, count, matter key, note)
+    visits: list[tuple[date, str | None, str, str, int, str, str | None]] = []
+    for i, day in enumerate(TX_DAYS):
+        session = ["Sáng", "Chiều", None][i % 3]
+        visits.append((day, session, MODE_TX, "", 1, f"tx{i}", None))
+    for i, (day, session) in enumerate(DK_SESSIONS):
+        key = f"dk{DK_REPEATS.get(i, i)}"
+        note = "Tiếp lần 2" if i in DK_REPEATS else None
+        visits.append((day, session, MODE_DK, CHAIRMAN, DK_PEOPLE[i], key, note))
+    for i, (day, session) in enumerate(UQ_SESSIONS):
+        key = f"uq{UQ_REPEATS.get(i, i)}"
+        note = "Chủ tịch ủy quyền; tiếp lần 2" if i in UQ_REPEATS else "Chủ tịch ủy quyền"
+        visits.append((day, session, MODE_UQ, VICE_CHAIRMAN, UQ_PEOPLE[i], key, note))
+    for i, (day, session, mode, count) in enumerate(LATE_VISITS):
+        officer = CHAIRMAN if mode == MODE_DK else ""
+        visits.append((day, session, mode, officer, count, f"late{i}", None))
+
+    order = {"Sáng": 0, "Chiều": 1, None: 2}
+    visits.sort(key=lambda v: (v[0], order[v[1]], v[2]))
+
+    matters: dict[str, dict[str, Any]] = {}
+    next_code = 1
+    rows: list[list[Any]] = []
+    for stt, (day, session, mode, officer, count, key, note) in enumerate(visits, start=1):
+        if key not in matters:
+            field = rng.choice(FIELD_WEIGHTS)
+            if key == f"tx{TX_CANARY}":
+                who = (CANARY_NAME, "thôn Trung, xã Tân Hưng", CANARY_ID)
+            else:
+                who = people.person()
+            code = None
+            if not (key.startswith("tx") and int(key[2:]) in TX_NO_CODE):
+                code = f"VV-{YEAR}-{next_code:03d}"
+                next_code += 1
+            matters[key] = {
+                "field": field,
+                "who": who,
+                "code": code,
+                "text": rng.choice(REQUESTS[field]),
+            }
+        m = matters[key]
+        if not officer:
+            officer = OFFICER_BY_FIELD[m["field"]]
+        if note is None and mode == MODE_TX:
+            note = "Đã hướng dẫn, trả lời trực tiếp" if stt % 2 else None
+        name, address, ident = m["who"]
+        rows.append(
+            [
+                stt,
+                day,
+                session,
+                mode,
+                officer,
+                count,
+                m["code"],
+                KIND,
+                m["field"],
+                name,
+                address,
+                ident,
+                m["text"],
+                note,
+            ]
+        )
+    return rows
+
+
+def petition_rows(people: FakePeople) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for i in range(26):
+        day = next_workday(date(2024, 1, 4) + timedelta(days=round(i * 9.7)))
+        assert day <= WINDOW_END
+        sender = CANARY_NAME if i == 7 else people.person()[0]
+        text = PETITION_TEXTS[i % len(PETITION_TEXTS)]
+        rows.append([day, KIND, SOURCES[i % len(SOURCES)], "Có", "Có", sender, text])
+    # Received after the 9m window, still being handled.
+    rows.append(
+        [
+            date(2024, 9, 17),
+            KIND,
+            "Bưu chính",
+            "Có",
+            "Không",
+            people.person()[0],
+            PETITION_TEXTS[2],
+        ]
+    )
+    return rows
+
+
+def dossier_rows() -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    open_prev = dict.fromkeys(DOSSIER_IN, 0)
+    for month in range(1, 10):
+        for field, (online, direct) in DOSSIER_IN.items():
+            carried = open_prev[field]
+            received = online[month - 1] + direct[month - 1]
+            in_time, overdue = DOSSIER_OPEN.get((field, month), (0, 0))
+            resolved = carried + received - in_time - overdue
+            late = DOSSIER_LATE.get((field, month), 0)
+            assert resolved >= late >= 0, (field, month)
+            rows.append(
+                [
+                    month,
+                    field,
+                    carried,
+                    online[month - 1],
+                    direct[month - 1],
+                    0,
+                    received,
+                    resolved - late,
+                    0,
+                    late,
+                    in_time,
+                    overdue,
+                ]
+            )
+            open_prev[field] = in_time + overdue
+    assert all(v == 0 for v in open_prev.values()), "month 9 must close every dossier"
+    return rows
+
+
+def check_inputs() -> None:
+    """Guard the hand-written tables against typos before writing anything."""
+    in_window = TX_DAYS + [d for d, _ in DK_SESSIONS + UQ_SESSIONS]
+    after = [v[0] for v in LATE_VISITS]
+    assert all(is_workday(d) for d in in_window + after), "reception on a non-working day"
+    assert all(date(YEAR, 1, 1) <= d <= WINDOW_END for d in in_window)
+    assert all(WINDOW_END < d <= date(YEAR, 9, 19) for d in after)
+    assert len(TX_DAYS) == len(set(TX_DAYS)) == 26
+    assert len(DK_SESSIONS) == len(set(DK_SESSIONS)) == 20 and sum(DK_PEOPLE) == 37
+    assert len(UQ_SESSIONS) == len(set(UQ_SESSIONS)) == 7 and sum(UQ_PEOPLE) == 20
+    assert max(DK_PEOPLE + UQ_PEOPLE) <= 4
+    online = sum(sum(o) for o, _ in DOSSIER_IN.values())
+    direct = sum(sum(d) for _, d in DOSSIER_IN.values())
+    assert (online, direct) == (206, 114), (online, direct)
+    assert sum(DOSSIER_LATE.values()) == 3
+    assert len(PROCEDURES) == 13
+    assert [sum(p[i] for p in PROCEDURES) for i in (1, 2, 3)] == [120, 47, 9]
+    assert all(p[2] + p[3] <= p[1] for p in PROCEDURES)
+
+
+def build_tan_hung(path: Path) -> None:
+    check_inputs()
+    people = FakePeople(seed=20240914)
+    wb = new_workbook()
+    write_profile(wb.create_sheet("ThongTin"))
+    write_table(
+        wb.create_sheet("TiepCongDan"),
+        H_RECEPTION,
+        reception_rows(people),
+        W_RECEPTION,
+        title=f"SỔ TIẾP CÔNG DÂN NĂM {YEAR}",
+    )
+    write_table(
+        wb.create_sheet("DonThu"),
+        H_PETITION,
+        petition_rows(people),
+        W_PETITION,
+        title=f"SỔ THEO DÕI TIẾP NHẬN, XỬ LÝ ĐƠN THƯ NĂM {YEAR}",
+    )
+    write_table(
+        wb.create_sheet("MotCua"),
+        H_DOSSIER,
+        dossier_rows(),
+        W_DOSSIER,
+        title=f"TÌNH HÌNH TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH NĂM {YEAR}",
+    )
+    write_table(wb.create_sheet("ThuTuc"), H_PROCEDURE, PROCEDURES, W_PROCEDURE)
+    write_table(
+        wb.create_sheet("VanBan"),
+        H_DOCUMENT,
+        DOCUMENTS,
+        W_DOCUMENT,
+        title="DANH MỤC VĂN BẢN TRÍCH DẪN TRONG BÁO CÁO",
+    )
+    write_table(wb.create_sheet("MoHinh"), H_MODEL, MODELS, W_MODEL)
+    write_table(wb.create_sheet("NoiDung"), H_PROSE, PROSE, W_PROSE)
+    save_reproducibly(wb, path)
+
+
+# --------------------------------------------------------------------------- loi_mau
+
+
+def build_loi_mau(path: Path) -> None:
+    """A small clean workbook, then every value of MISTAKES written over its cell."""
+    people = FakePeople(seed=13)
+    requests = [text for texts in REQUESTS.values() for text in texts]
+    visits: list[list[Any]] = []
+
+    def visit(
+        day: date,
+        session: str,
+        mode: str,
+        count: int,
+        code: str | None,
+        field: str,
+        note: str | None = None,
+        who: tuple[str, str, str] | None = None,
+    ) -> list[Any]:
+        officer = {MODE_DK: CHAIRMAN, MODE_UQ: VICE_CHAIRMAN}.get(mode, OFFICER_BY_FIELD[field])
+        name, address, ident = who or people.person()
+        text = requests[len(visits) % len(requests)]
+        return [
+            len(visits) + 1,
+            day,
+            session,
+            mode,
+            officer,
+            count,
+            code,
+            KIND,
+            field,
+            name,
+            address,
+            ident,
+            text,
+            note,
+        ]
+
+    canary = (CANARY_NAME, "thôn Trung, xã Tân Hưng", CANARY_ID)
+    repeat = people.person()
+    plan: list[tuple[Any, ...]] = [
+        (date(2024, 1, 10), "Sáng", MODE_DK, 1, "VV-2024-001", "Đất đai", None, canary),  # row 4
+        (date(2024, 1, 16), "Chiều", MODE_TX, 1, "VV-2024-002", "Chính sách"),  # row 5
+        (date(2024, 2, 21), "Sáng", MODE_UQ, 3, "VV-2024-003", "Môi trường"),  # row 6
+        (date(2024, 3, 5), "Sáng", MODE_TX, 1, "VV-2024-004", "Đất đai"),  # row 7
+        (date(2024, 3, 11), "Sáng", MODE_DK, 2, "VV-2024-005", "Xây dựng"),  # row 8
+        (date(2024, 4, 10), "Sáng", MODE_DK, 1, "VV-2024-006", "Chính sách"),  # row 9
+        (date(2024, 5, 7), "Chiều", MODE_TX, 1, "VV-2024-007", "Giao thông"),  # row 10
+        (date(2024, 5, 10), "Sáng", MODE_DK, 2, "VV-2024-008", "Đất đai"),  # row 11
+        # rows 12 and 13: two visits of one matter
+        (date(2024, 6, 10), "Sáng", MODE_DK, 2, "VV-2024-009", "Đất đai", None, repeat),
+        (date(2024, 7, 10), "Sáng", MODE_DK, 2, "VV-2024-009", "Đất đai", "Tiếp lần 2", repeat),
+        (date(2024, 8, 6), "Chiều", MODE_TX, 1, None, "Môi trường"),  # row 14
+        (date(2024, 9, 10), "Sáng", MODE_DK, 1, "VV-2024-010", "Chính sách"),  # row 15
+    ]
+    for args in plan:
+        visits.append(visit(*args))
+
+    petitions = [
+        [date(2024, 1, 12), KIND, "Trực tiếp", "Có", "Có", CANARY_NAME, PETITION_TEXTS[0]],
+        [date(2024, 2, 27), KIND, "Bưu chính", "Có", "Có", people.person()[0], PETITION_TEXTS[1]],
+        [date(2024, 4, 3), KIND, "Chuyển đến", "Có", "Có", people.person()[0], PETITION_TEXTS[2]],
+        [
+            date(2024, 5, 20),
+            "Phản ánh",
+            "Trực tiếp",
+            "Có",
+            "Có",
+            people.person()[0],
+            PETITION_TEXTS[4],
+        ],
+        [date(2024, 7, 8), KIND, "Trực tiếp", "Có", "Không", people.person()[0], PETITION_TEXTS[5]],
+        [
+            date(2024, 9, 4),
+            KIND,
+            "Bưu chính",
+            "Không",
+            "Không",
+            people.person()[0],
+            PETITION_TEXTS[3],
+        ],
+    ]
+
+    tp, ct = "Tư pháp - Hộ tịch", "Chứng thực"
+    dossiers = [
+        [1, tp, 0, 12, 5, 0, 17, 15, 0, 0, 2, 0],  # row 4
+        [1, ct, 0, 3, 6, 0, 9, 9, 0, 0, 0, 0],  # row 5
+        [2, tp, 2, 11, 4, 0, 15, 17, 0, 0, 0, 0],  # row 6
+        [2, ct, 0, 3, 5, 0, 8, 7, 0, 0, 1, 0],  # row 7
+        [3, tp, 0, 206, 129, 0, 335, 317, 0, 3, 0, 0],  # row 8
+        [3, ct, 1, 4, 6, 0, 10, 11, 0, 0, 0, 0],  # row 9
+    ]
+
+    documents = [
+        d for d in DOCUMENTS if d[0] in {"17/KH-UBND", "34/KH-UBND", "14/QĐ-UBND", "03/KH-UBND"}
+    ]
+    documents.append(next(d for d in DOCUMENTS if d[0] == "28/KH-UBND"))
+
+    wb = new_workbook()
+    write_profile(wb.create_sheet("ThongTin"))
+    write_table(
+        wb.create_sheet("TiepCongDan"),
+        H_RECEPTION,
+        visits,
+        W_RECEPTION,
+        title=f"SỔ TIẾP CÔNG DÂN NĂM {YEAR}",
+    )
+    write_table(
+        wb.create_sheet("DonThu"),
+        H_PETITION,
+        petitions,
+        W_PETITION,
+        title=f"SỔ THEO DÕI TIẾP NHẬN, XỬ LÝ ĐƠN THƯ NĂM {YEAR}",
+    )
+    write_table(
+        wb.create_sheet("MotCua"),
+        H_DOSSIER,
+        dossiers,
+        W_DOSSIER,
+        title=f"TÌNH HÌNH TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH NĂM {YEAR}",
+    )
+    write_table(wb.create_sheet("ThuTuc"), H_PROCEDURE, PROCEDURES[:4], W_PROCEDURE)
+    write_table(
+        wb.create_sheet("VanBan"),
+        H_DOCUMENT,
+        documents,
+        W_DOCUMENT,
+        title="DANH MỤC VĂN BẢN TRÍCH DẪN TRONG BÁO CÁO",
+    )
+    write_table(wb.create_sheet("MoHinh"), H_MODEL, MODELS, W_MODEL)
+    write_table(wb.create_sheet("NoiDung"), H_PROSE, PROSE, W_PROSE)
+
+    for mistake in MISTAKES:
+        cell = wb[mistake["sheet"]][mistake["cell"]]
+        assert cell.value != mistake["value"], f"planting changes nothing: {mistake}"
+        cell.value = mistake["value"]
+        if isinstance(mistake["value"], date):
+            cell.number_format = DATE_FORMAT
+        if mistake["what"] == "unknown_column":
+            cell.font = Font(bold=True)
+    save_reproducibly(wb, path)
+
+
+def main() -> None:
+    build_tan_hung(HERE / "tan_hung_2024.xlsx")
+    build_loi_mau(HERE / "loi_mau.xlsx")
+    print("Đã tạo:", HERE / "tan_hung_2024.xlsx")
+    print("Đã tạo:", HERE / "loi_mau.xlsx")
+
+
+if __name__ == "__main__":
+    main()
