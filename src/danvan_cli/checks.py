@@ -327,18 +327,25 @@ def check_receptions(
     from danvan_cli.schema import KINDS_OF_MATTER
 
     labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
-    first: dict[object, Reception] = {}
-    ordered = sorted(enumerate(rows), key=lambda item: (item[1].date, item[1].row))
-    for position, row in ordered:
-        if not row.case_code:
+    kinds: dict[object, set[str]] = defaultdict(set)
+    visits: dict[object, list[Reception]] = defaultdict(list)
+    for position, row in enumerate(rows):
+        if row.case_code:
+            key = matter_key(row, position)
+            kinds[key].add(row.kind)
+            visits[key].append(row)
+    for key, seen_kinds in kinds.items():
+        if len(seen_kinds) == 1:
             continue
-        seen = first.setdefault(matter_key(row, position), row)
-        if seen.kind != row.kind:
-            report.add(
-                "kind-mismatch",
-                f"Vụ việc «{row.case_code}» ghi {labels[row.kind]} ở dòng này nhưng "
-                f"{labels[seen.kind]} ở lượt đầu (dòng {seen.row}).",
-                sheet,
-                _ref(columns, "kind", row.row),
-                "Phân loại",
-            )
+        ordered = sorted(visits[key], key=lambda r: (r.date, r.row))
+        first = ordered[0]
+        for row in ordered[1:]:
+            if row.kind != first.kind:
+                report.add(
+                    "kind-mismatch",
+                    f"Vụ việc «{row.case_code}» ghi {labels[row.kind]} ở dòng này nhưng "
+                    f"{labels[first.kind]} ở lượt đầu (dòng {first.row}).",
+                    sheet,
+                    _ref(columns, "kind", row.row),
+                    "Phân loại",
+                )

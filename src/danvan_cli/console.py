@@ -41,11 +41,20 @@ def summary_line(report: Report) -> str:
     return f"{escape(report.file)}: {verdict} — {errors} lỗi, {warnings} cảnh báo"
 
 
-def print_report(report: Report, console: Console = out) -> None:
+MAX_SHOWN = 200
+"""Issues printed per file; a log with thousands of the same slip lists the rest in --json."""
+
+
+def print_report(report: Report, console: Console = out, limit: int = MAX_SHOWN) -> None:
     if report.fatal:
         console.print(f"[red]Lỗi:[/red] {escape(report.fatal)}")
-    for line in report_lines(report):
+    lines = report_lines(report)
+    for line in lines[:limit]:
         console.print(line)
+    if len(lines) > limit:
+        console.print(
+            f"  … và {len(lines) - limit} vấn đề khác: xem đủ bằng --json hoặc --annotate."
+        )
     console.print(summary_line(report))
 
 

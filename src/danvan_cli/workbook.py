@@ -77,31 +77,37 @@ def open_workbook(path: Path) -> Workbook:
     """Read every known sheet of the workbook at ``path``; raise UnreadableFileError when the
     file cannot be a workbook we can read."""
     _check_file(path)
+    from concurrent.futures import ThreadPoolExecutor
+
     import python_calamine as calamine
 
+    # The raw-cell scan inflates the sheet XML a second time; it runs beside calamine's parse
+    # (both release the GIL), so on a large log it costs next to nothing.
     try:
-        with path.open("rb") as handle:
+        with ThreadPoolExecutor(max_workers=1) as pool, path.open("rb") as handle:
+            scan = pool.submit(_scan_raw_cells, path)
             book = calamine.CalamineWorkbook.from_filelike(handle)
             sheet_names = list(book.sheet_names)
-            raw_cells = _scan_raw_cells(path)
-            tables: dict[str, Table] = {}
+            found: list[tuple[Sheet, str, Any]] = []
+            seen: set[str] = set()
             unknown: list[str] = []
             for name in sheet_names:
                 spec = CATALOGUE.find(name)
-                if spec is None:
+                if spec is None or spec.key in seen:
                     unknown.append(name)
                     continue
-                if spec.key in tables:
-                    unknown.append(name)
-                    continue
-                sheet = book.get_sheet_by_name(name)
+                seen.add(spec.key)
+                found.append((spec, name, book.get_sheet_by_name(name)))
+            raw_cells = scan.result()
+            tables: dict[str, Table] = {}
+            for spec, name, sheet in found:
                 formulas, errors = raw_cells.get(name, (frozenset(), frozenset()))
                 tables[spec.key] = _read_table(spec, name, sheet, formulas, errors)
     except UnreadableFileError:
         raise
     except calamine.PasswordError:
         raise UnreadableFileError(_protected(path)) from None
-    except (calamine.CalamineError, OSError, ValueError, RuntimeError) as err:
+    except (calamine.CalamineError, OSError, ValueError, RuntimeError, zipfile.BadZipFile) as err:
         raise UnreadableFileError(_corrupt(path, err)) from None
     return Workbook(path=path, tables=tables, sheet_names=sheet_names, unknown_sheets=unknown)
 

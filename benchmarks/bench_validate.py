@@ -1,0 +1,163 @@
+"""SPEC §7 targets for reading: `danvan --help` start-up, `danvan validate` of a 100.000-row
+reception log against python-calamine's bare read of the same sheet, peak memory, and
+`danvan build` of the sample as a whole process.
+
+Run:  python benchmarks/bench_validate.py [--rows 100000] [--repeat 5] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "_data"
+SAMPLE = HERE.parent / "sample_data" / "tan_hung_2024.xlsx"
+
+MODES = ("Thường xuyên", "Định kỳ", "Ủy quyền", "Đột xuất")
+KINDS = ("Khiếu nại", "Tố cáo", "Kiến nghị", "Phản ánh")
+
+
+def make_log(path: Path, rows: int, seed: int = 7) -> None:
+    """A large ward's workbook: ThongTin plus a TiepCongDan sheet of ``rows`` receptions."""
+    import openpyxl
+
+    rng = random.Random(seed)
+    book = openpyxl.Workbook(write_only=True)
+    info = book.create_sheet("ThongTin")
+    info.append(["Mục", "Giá trị"])
+    for item in (("Tên đơn vị", "Phường Lớn"), ("Loại đơn vị", "Phường"),
+                 ("Tỉnh/Thành phố", "Hà Nội"), ("Năm", 2024)):
+        info.append(list(item))
+    log = book.create_sheet("TiepCongDan")
+    log.append(["SỔ TIẾP CÔNG DÂN NĂM 2024"])
+    log.append([])
+    log.append(["STT", "Ngày tiếp", "Buổi", "Hình thức tiếp", "Người tiếp", "Số người",
+                "Mã vụ việc", "Phân loại", "Lĩnh vực", "Họ tên", "Địa chỉ", "Số CCCD",
+                "Nội dung"])
+    start = dt.date(2024, 1, 1)
+    for number in range(1, rows + 1):
+        log.append([
+            number,
+            start + dt.timedelta(days=rng.randrange(350)),
+            rng.choice(("Sáng", "Chiều")),
+            rng.choice(MODES),
+            "Cán bộ tiếp dân",
+            rng.randint(1, 6),
+            f"VV-{(case := rng.randrange(rows // 2)):06d}",
+            KINDS[case % len(KINDS)],
+            rng.choice(("Đất đai", "Chính sách", "Môi trường")),
+            f"Công dân {number}",
+            f"Tổ {rng.randrange(40)}",
+            f"{rng.randrange(10**12):012d}",
+            "Đề nghị xem xét giải quyết",
+        ])
+    book.save(path)
+
+
+def cached_log(rows: int) -> Path:
+    DATA.mkdir(exist_ok=True)
+    path = DATA / f"tiep_cong_dan_{rows}_v2.xlsx"
+    if not path.exists():
+        print(f"Tạo sổ {rows} dòng… ", end="", flush=True)
+        temp = path.with_suffix(".tmp.xlsx")
+        make_log(temp, rows)
+        os.replace(temp, path)
+        print("xong")
+    return path
+
+
+def bare_read(path: Path) -> None:
+    import python_calamine
+
+    with path.open("rb") as handle:
+        book = python_calamine.CalamineWorkbook.from_filelike(handle)
+        for _ in book.get_sheet_by_name("TiepCongDan").iter_rows():
+            pass
+
+
+def median_time(command: list[str], repeat: int, env: dict[str, str] | None = None) -> float:
+    times = []
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        done = subprocess.run(command, check=False, capture_output=True, env=env)
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(command)} thất bại ({done.returncode}):\n"
+                     + done.stderr.decode(errors="replace")[-2000:])
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times)
+
+
+def peak_memory_mb(command: list[str]) -> float:
+    """Peak resident memory of a child process (Linux ru_maxrss, KiB)."""
+    import resource
+
+    code = (
+        "import resource, subprocess, sys;"
+        f"subprocess.run({command!r}, capture_output=True);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    del resource
+    return int(output.stdout.strip() or 0) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+    danvan = [sys.executable, "-m", "danvan_cli"]
+    failures: list[str] = []
+
+    help_time = median_time([*danvan, "--help"], args.repeat * 2)
+    print(f"danvan --help: trung vị {help_time:.3f} s (mục tiêu ≤ 0,2 s)")
+    if help_time > 0.2:
+        failures.append("--help")
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "bao_cao.docx"
+        build = [*danvan, "build", str(SAMPLE), "--period", "9m", "-o", str(out), "--force",
+                 "--date", "20/9/2024"]
+        build_time = median_time(build, args.repeat)
+    print(f"danvan build (mẫu): trung vị {build_time:.3f} s (mục tiêu ≤ 1 s)")
+    if build_time > 1.0:
+        failures.append("build")
+
+    log = cached_log(args.rows)
+    bare = []
+    for _ in range(args.repeat):
+        begin = time.perf_counter()
+        bare_read(log)
+        bare.append(time.perf_counter() - begin)
+    bare_time = statistics.median(bare)
+    validate = [*danvan, "validate", str(log)]
+    validate_time = median_time(validate, args.repeat)
+    ratio = validate_time / bare_time
+    memory = peak_memory_mb(validate)
+    print(f"calamine đọc trơn {args.rows} dòng: trung vị {bare_time:.3f} s")
+    print(f"danvan validate {args.rows} dòng: trung vị {validate_time:.3f} s "
+          f"= {ratio:.2f}× (mục tiêu ≤ 2×), bộ nhớ đỉnh {memory:.0f} MB (mục tiêu ≤ 500 MB)")
+    if ratio > 2.0:
+        failures.append("validate speed")
+    if memory > 500:
+        failures.append("validate memory")
+
+    if failures:
+        print("Chưa đạt: " + ", ".join(failures))
+        return 1 if args.check else 0
+    print("Đạt mọi mục tiêu.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
