@@ -323,12 +323,12 @@ def check_receptions(
     report: Report, sheet: str, columns: CellOf, rows: Iterable[Reception]
 ) -> None:
     """A matter (same Mã vụ việc) whose visits disagree on the kind."""
-    from danvan_cli.figures import matter_key
+    from danvan_cli.figures import MatterKey, matter_key
     from danvan_cli.schema import KINDS_OF_MATTER
 
     labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
-    kinds: dict[object, set[str]] = defaultdict(set)
-    visits: dict[object, list[Reception]] = defaultdict(list)
+    kinds: dict[MatterKey, set[str]] = defaultdict(set)
+    visits: dict[MatterKey, list[Reception]] = defaultdict(list)
     for position, row in enumerate(rows):
         if row.case_code:
             key = matter_key(row, position)

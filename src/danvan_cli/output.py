@@ -48,4 +48,7 @@ def write_atomic(path: Path, produce: Callable[[Path], None], force: bool = Fals
 
 
 def write_bytes_atomic(path: Path, data: bytes, force: bool = False) -> Path:
-    return write_atomic(path, lambda temp: temp.write_bytes(data), force)
+    def produce(temp: Path) -> None:
+        temp.write_bytes(data)
+
+    return write_atomic(path, produce, force)
