@@ -33,9 +33,14 @@ def workbook_name(year: int) -> str:
     return f"so_dan_van_{year}.xlsx"
 
 
-def write_blank_workbook(folder: Path, year: int | None = None) -> list[Path]:
+def write_blank_workbook(
+    folder: Path, year: int | None = None, profile: dict[str, str] | None = None
+) -> list[Path]:
     """Write the blank workbook and ``danvan.toml`` into ``folder`` (created when missing) and
-    return their paths; raise OutputExistsError, before writing anything, when either exists."""
+    return their paths; raise OutputExistsError, before writing anything, when either exists.
+
+    ``profile`` pre-fills ThongTin items by key (``name``, ``province``, ``kind``, ``district``)
+    so that the new workbook validates without an error from the start."""
     if year is None:
         year = dt.date.today().year
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -53,7 +58,7 @@ def write_blank_workbook(folder: Path, year: int | None = None) -> list[Path]:
                 f"Tệp «{path}» đã có; danvan init không ghi đè lên tệp có sẵn. "
                 "Chọn thư mục khác, hoặc đổi tên hay xóa tệp đó rồi chạy lại."
             )
-    book = build_workbook(year)
+    book = build_workbook(year, profile)
     temps: list[Path] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -103,7 +108,7 @@ def config_text(workbook: str) -> str:
 # --- the workbook ------------------------------------------------------------------------------
 
 
-def build_workbook(year: int) -> Any:
+def build_workbook(year: int, profile: dict[str, str] | None = None) -> Any:
     """The blank openpyxl workbook for ``year``: HuongDan first and active, then every sheet of
     the schema in schema order."""
     from openpyxl import Workbook
@@ -115,7 +120,7 @@ def build_workbook(year: int) -> Any:
     for sheet in SHEETS:
         ws = book.create_sheet(sheet.title)
         if sheet.key_value:
-            _fill_key_value(ws, sheet, year)
+            _fill_key_value(ws, sheet, year, profile or {})
         else:
             _fill_log(ws, sheet)
     book.active = 0
@@ -138,7 +143,7 @@ def _fill_log(ws: Any, sheet: Sheet) -> None:
                 ws.cell(row=row, column=index).number_format = DATE_FORMAT
 
 
-def _fill_key_value(ws: Any, sheet: Sheet, year: int) -> None:
+def _fill_key_value(ws: Any, sheet: Sheet, year: int, profile: dict[str, str]) -> None:
     from openpyxl.styles import Alignment, Font
 
     _write_header(ws, THONG_TIN_HEADERS)
@@ -147,7 +152,7 @@ def _fill_key_value(ws: Any, sheet: Sheet, year: int) -> None:
         title = ws.cell(row=row, column=1, value=item.title)
         title.font = Font(bold=item.required, color=_REQUIRED_COLOR if item.required else None)
         title.comment = _comment(item)
-        value = year if item.key == year_item.key else item.default
+        value = year if item.key == year_item.key else profile.get(item.key, item.default)
         cell = ws.cell(row=row, column=2, value=value)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         validation = _validation(item)

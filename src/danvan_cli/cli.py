@@ -159,14 +159,30 @@ def _usage(message: str) -> DanvanError:
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="Thư mục sẽ chứa sổ mới.")] = Path("."),
+    name: Annotated[
+        str | None,
+        typer.Option("--ten", prompt="Tên xã/phường (ví dụ Tân Hưng)", help="Tên đơn vị."),
+    ] = None,
+    province: Annotated[
+        str | None, typer.Option("--tinh", prompt="Tỉnh/Thành phố", help="Tỉnh hoặc thành phố.")
+    ] = None,
+    kind: Annotated[str, typer.Option("--loai", help="Xã, Phường, Thị trấn hoặc Đặc khu.")] = "Xã",
     year: YearOpt = None,
 ) -> None:
     """Tạo sổ Excel trống đúng mẫu (kèm trang HuongDan) và tệp danvan.toml. Không ghi đè."""
 
     def action() -> None:
         from danvan_cli.blank import write_blank_workbook
+        from danvan_cli.schema import UNIT_KINDS
+        from danvan_cli.vietnamese import fold
 
-        for path in write_blank_workbook(folder, year):
+        labels = {fold(c.label): c.label for c in UNIT_KINDS}
+        if fold(kind) not in labels:
+            raise _usage(f"--loai «{kind}» không hợp lệ: chọn Xã, Phường, Thị trấn hoặc Đặc khu.")
+        if not name or not name.strip() or not province or not province.strip():
+            raise _usage("Cần tên đơn vị (--ten) và tỉnh/thành phố (--tinh).")
+        profile = {"name": name.strip(), "province": province.strip(), "kind": labels[fold(kind)]}
+        for path in write_blank_workbook(folder, year, profile):
             typer.echo(f"Đã tạo {path}")
 
     _run(action)
