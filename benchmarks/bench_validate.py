@@ -34,32 +34,52 @@ def make_log(path: Path, rows: int, seed: int = 7) -> None:
     book = openpyxl.Workbook(write_only=True)
     info = book.create_sheet("ThongTin")
     info.append(["Mục", "Giá trị"])
-    for item in (("Tên đơn vị", "Phường Lớn"), ("Loại đơn vị", "Phường"),
-                 ("Tỉnh/Thành phố", "Hà Nội"), ("Năm", 2024)):
+    for item in (
+        ("Tên đơn vị", "Phường Lớn"),
+        ("Loại đơn vị", "Phường"),
+        ("Tỉnh/Thành phố", "Hà Nội"),
+        ("Năm", 2024),
+    ):
         info.append(list(item))
     log = book.create_sheet("TiepCongDan")
     log.append(["SỔ TIẾP CÔNG DÂN NĂM 2024"])
     log.append([])
-    log.append(["STT", "Ngày tiếp", "Buổi", "Hình thức tiếp", "Người tiếp", "Số người",
-                "Mã vụ việc", "Phân loại", "Lĩnh vực", "Họ tên", "Địa chỉ", "Số CCCD",
-                "Nội dung"])
+    log.append(
+        [
+            "STT",
+            "Ngày tiếp",
+            "Buổi",
+            "Hình thức tiếp",
+            "Người tiếp",
+            "Số người",
+            "Mã vụ việc",
+            "Phân loại",
+            "Lĩnh vực",
+            "Họ tên",
+            "Địa chỉ",
+            "Số CCCD",
+            "Nội dung",
+        ]
+    )
     start = dt.date(2024, 1, 1)
     for number in range(1, rows + 1):
-        log.append([
-            number,
-            start + dt.timedelta(days=rng.randrange(350)),
-            rng.choice(("Sáng", "Chiều")),
-            rng.choice(MODES),
-            "Cán bộ tiếp dân",
-            rng.randint(1, 6),
-            f"VV-{(case := rng.randrange(rows // 2)):06d}",
-            KINDS[case % len(KINDS)],
-            rng.choice(("Đất đai", "Chính sách", "Môi trường")),
-            f"Công dân {number}",
-            f"Tổ {rng.randrange(40)}",
-            f"{rng.randrange(10**12):012d}",
-            "Đề nghị xem xét giải quyết",
-        ])
+        log.append(
+            [
+                number,
+                start + dt.timedelta(days=rng.randrange(350)),
+                rng.choice(("Sáng", "Chiều")),
+                rng.choice(MODES),
+                "Cán bộ tiếp dân",
+                rng.randint(1, 6),
+                f"VV-{(case := rng.randrange(rows // 2)):06d}",
+                KINDS[case % len(KINDS)],
+                rng.choice(("Đất đai", "Chính sách", "Môi trường")),
+                f"Công dân {number}",
+                f"Tổ {rng.randrange(40)}",
+                f"{rng.randrange(10**12):012d}",
+                "Đề nghị xem xét giải quyết",
+            ]
+        )
     book.save(path)
 
 
@@ -90,8 +110,10 @@ def median_time(command: list[str], repeat: int, env: dict[str, str] | None = No
         begin = time.perf_counter()
         done = subprocess.run(command, check=False, capture_output=True, env=env)
         if done.returncode != 0:
-            sys.exit(f"{' '.join(command)} thất bại ({done.returncode}):\n"
-                     + done.stderr.decode(errors="replace")[-2000:])
+            sys.exit(
+                f"{' '.join(command)} thất bại ({done.returncode}):\n"
+                + done.stderr.decode(errors="replace")[-2000:]
+            )
         times.append(time.perf_counter() - begin)
     return statistics.median(times)
 
@@ -126,8 +148,18 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "bao_cao.docx"
-        build = [*danvan, "build", str(SAMPLE), "--period", "9m", "-o", str(out), "--force",
-                 "--date", "20/9/2024"]
+        build = [
+            *danvan,
+            "build",
+            str(SAMPLE),
+            "--period",
+            "9m",
+            "-o",
+            str(out),
+            "--force",
+            "--date",
+            "20/9/2024",
+        ]
         build_time = median_time(build, args.repeat)
     print(f"danvan build (mẫu): trung vị {build_time:.3f} s (mục tiêu ≤ 1 s)")
     if build_time > 1.0:
@@ -145,8 +177,10 @@ def main() -> int:
     ratio = validate_time / bare_time
     memory = peak_memory_mb(validate)
     print(f"calamine đọc trơn {args.rows} dòng: trung vị {bare_time:.3f} s")
-    print(f"danvan validate {args.rows} dòng: trung vị {validate_time:.3f} s "
-          f"= {ratio:.2f}× (mục tiêu ≤ 2×), bộ nhớ đỉnh {memory:.0f} MB (mục tiêu ≤ 500 MB)")
+    print(
+        f"danvan validate {args.rows} dòng: trung vị {validate_time:.3f} s "
+        f"= {ratio:.2f}× (mục tiêu ≤ 2×), bộ nhớ đỉnh {memory:.0f} MB (mục tiêu ≤ 500 MB)"
+    )
     if ratio > 2.0:
         failures.append("validate speed")
     if memory > 500:

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from danvan_cli import __version__
+from danvan_cli import __version__, cli_vi
 from danvan_cli.errors import DanvanError
+
+cli_vi.install()
 
 if TYPE_CHECKING:
     from danvan_cli.build import PeriodRequest
@@ -386,4 +388,4 @@ def template_check(
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    app(prog_name="danvan")

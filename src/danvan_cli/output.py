@@ -37,6 +37,7 @@ def write_atomic(path: Path, produce: Callable[[Path], None], force: bool = Fals
     temp = Path(temp_name)
     try:
         produce(temp)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         if path.exists() and not force:  # appeared while we were writing
             ensure_writable(path, force)
         os.replace(temp, path)
@@ -45,6 +46,12 @@ def write_atomic(path: Path, produce: Callable[[Path], None], force: bool = Fals
             temp.unlink()
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_bytes_atomic(path: Path, data: bytes, force: bool = False) -> Path:
