@@ -133,6 +133,19 @@ class Computed:
     figures: Figures
     report: Report
 
+    @property
+    def warnings(self) -> list[str]:
+        """What the user should know about these figures before trusting them."""
+        notes: list[str] = []
+        if self.period.year != self.data.info.year:
+            notes.append(
+                f"Năm báo cáo {self.period.year} khác năm của sổ ({self.data.info.year}): "
+                "số liệu hồ sơ một cửa (ghi theo tháng, không ghi năm) không được tính."
+            )
+        if self.report.warnings:
+            notes.append(f"Sổ có {len(self.report.warnings)} cảnh báo; xem bằng danvan validate.")
+        return notes
+
 
 def compute_for(path: Path, request: PeriodRequest) -> Computed:
     """Read, check and compute; raise InvalidWorkbookError for a workbook with errors."""
@@ -222,7 +235,7 @@ def build_report(
     )
     written = render_report(template, context, target, options.force)
     pdf: Path | None = None
-    warnings: list[str] = []
+    warnings = computed.warnings
     if options.pdf:
         try:
             pdf = convert_to_pdf(written, options.force)

@@ -252,11 +252,13 @@ def figures(
         import json
 
         from danvan_cli.build import compute_for, resolve_workbook
-        from danvan_cli.console import print_figures
+        from danvan_cli.console import err, print_figures
 
         path = resolve_workbook(file)
         request = _period_request(period, year, window, date_from, date_to)
         result = compute_for(path, request)
+        for warning in result.warnings:
+            err.print(f"[yellow]Cảnh báo:[/yellow] {_escape(warning)}")
         if as_json:
             text = json.dumps(result.figures.to_json_dict(), ensure_ascii=False, indent=2)
             sys.stdout.write(text + "\n")
@@ -331,6 +333,9 @@ def batch(
     window: WindowOpt = "nd09",
     date_from: FromOpt = None,
     date_to: ToOpt = None,
+    no_leading_zero: Annotated[
+        bool, typer.Option("--no-leading-zero", help="Không viết số 1–9 thành 01–09.")
+    ] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Xuất thêm PDF (cần LibreOffice).")] = False,
     force: ForceOpt = False,
 ) -> None:
@@ -341,7 +346,7 @@ def batch(
         from danvan_cli.build import BuildOptions
 
         request = _period_request(period, year, window, date_from, date_to)
-        options = BuildOptions.from_cli(template, report_date, True, force, pdf)
+        options = BuildOptions.from_cli(template, report_date, not no_leading_zero, force, pdf)
         outcome = run_batch(inputs, request, options, output, jobs)
         if outcome.failed:
             raise typer.Exit(1)
