@@ -131,6 +131,18 @@ FileArg = Annotated[
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Cho phép ghi đè tệp đã có.")]
+TemplateOpt = Annotated[
+    Path | None,
+    typer.Option("--template", help="Mẫu .docx đã sửa (xuất bằng danvan template export)."),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--date", help="Ngày ghi trên báo cáo (mặc định: hôm nay), ví dụ 20/9/2024."),
+]
+NoZeroOpt = Annotated[
+    bool, typer.Option("--no-leading-zero", help="Không viết số 1–9 thành 01–09.")
+]
+PdfOpt = Annotated[bool, typer.Option("--pdf", help="Xuất thêm PDF (cần LibreOffice).")]
 
 
 def _period_request(
@@ -274,21 +286,13 @@ def build(
     period: PeriodOpt = None,
     year: YearOpt = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Tệp .docx sẽ ghi.")] = None,
-    template: Annotated[
-        Path | None,
-        typer.Option("--template", help="Mẫu .docx đã sửa (xuất bằng danvan template export)."),
-    ] = None,
-    report_date: Annotated[
-        str | None,
-        typer.Option("--date", help="Ngày ghi trên báo cáo (mặc định: hôm nay), ví dụ 20/9/2024."),
-    ] = None,
+    template: TemplateOpt = None,
+    report_date: DateOpt = None,
     window: WindowOpt = "nd09",
     date_from: FromOpt = None,
     date_to: ToOpt = None,
-    no_leading_zero: Annotated[
-        bool, typer.Option("--no-leading-zero", help="Không viết số 1–9 thành 01–09.")
-    ] = False,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Xuất thêm PDF (cần LibreOffice).")] = False,
+    no_leading_zero: NoZeroOpt = False,
+    pdf: PdfOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Lập báo cáo .docx cho một kỳ (từ chối nếu sổ còn lỗi)."""
@@ -326,17 +330,13 @@ def batch(
             "--jobs", "-j", min=1, help="Số tiến trình chạy song song (mặc định: số nhân CPU)."
         ),
     ] = None,
-    template: Annotated[Path | None, typer.Option("--template", help="Mẫu .docx đã sửa.")] = None,
-    report_date: Annotated[
-        str | None, typer.Option("--date", help="Ngày ghi trên báo cáo.")
-    ] = None,
+    template: TemplateOpt = None,
+    report_date: DateOpt = None,
     window: WindowOpt = "nd09",
     date_from: FromOpt = None,
     date_to: ToOpt = None,
-    no_leading_zero: Annotated[
-        bool, typer.Option("--no-leading-zero", help="Không viết số 1–9 thành 01–09.")
-    ] = False,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Xuất thêm PDF (cần LibreOffice).")] = False,
+    no_leading_zero: NoZeroOpt = False,
+    pdf: PdfOpt = False,
     force: ForceOpt = False,
 ) -> None:
     """Lập báo cáo cho nhiều xã/phường cùng lúc, kèm sổ tổng hợp số liệu."""

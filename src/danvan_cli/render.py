@@ -43,13 +43,13 @@ from danvan_cli.figures import (
     Figures,
     ModeFigures,
     ModelFigure,
-    PeriodFigures,
     PetitionFigures,
     ProcedureFigures,
     ProfileFigures,
     ReceptionFigures,
     UnitFigures,
     default_issuer,
+    period_figures,
     unit_kind_label,
 )
 from danvan_cli.models import CommuneData, Note, UnitInfo
@@ -934,15 +934,7 @@ def _sample_figures(period: Period, full: bool) -> Figures:
     groups = DOCUMENT_GROUPS if full else ()
     return Figures(
         unit=UnitFigures(name="Mẫu", kind="Xã", province="Hải Phòng", district="Vĩnh Bảo"),
-        period=PeriodFigures(
-            code=period.code,
-            year=period.year,
-            window=period.window,
-            start=period.start.isoformat(),
-            end=period.end.isoformat(),
-            label=period.label,
-            next_label=period.next_label,
-        ),
+        period=period_figures(period),
         profile=ProfileFigures(
             area_km2=7.02 if full else None,
             population=7506 if full else None,
