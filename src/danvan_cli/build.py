@@ -79,6 +79,15 @@ def default_period(folder: Path | None = None) -> str | None:
     return str(value) if value else None
 
 
+def leading_zero(switched_off: bool, folder: Path | None = None) -> bool:
+    """Counts 1–9 as ``03`` unless ``--no-leading-zero`` or ``leading_zero = false`` in
+    ``danvan.toml`` says otherwise."""
+    if switched_off:
+        return False
+    value = read_config(folder).get("leading_zero", True)
+    return value is not False
+
+
 def resolve_workbook(file: Path | None, folder: Path | None = None) -> Path:
     """The workbook named on the command line, in ``danvan.toml``, or the only one here."""
     if file is not None:

@@ -298,12 +298,14 @@ def build(
     """Lập báo cáo .docx cho một kỳ (từ chối nếu sổ còn lỗi)."""
 
     def action() -> None:
-        from danvan_cli.build import BuildOptions, build_report, resolve_workbook
+        from danvan_cli.build import BuildOptions, build_report, leading_zero, resolve_workbook
         from danvan_cli.console import out
 
         path = resolve_workbook(file)
         request = _period_request(period, year, window, date_from, date_to)
-        options = BuildOptions.from_cli(template, report_date, not no_leading_zero, force, pdf)
+        options = BuildOptions.from_cli(
+            template, report_date, leading_zero(no_leading_zero), force, pdf
+        )
         result = build_report(path, request, options, output)
         for warning in result.warnings:
             out.print(f"[yellow]Cảnh báo:[/yellow] {_escape(warning)}")
@@ -343,10 +345,12 @@ def batch(
 
     def action() -> None:
         from danvan_cli.batch import run_batch
-        from danvan_cli.build import BuildOptions
+        from danvan_cli.build import BuildOptions, leading_zero
 
         request = _period_request(period, year, window, date_from, date_to)
-        options = BuildOptions.from_cli(template, report_date, not no_leading_zero, force, pdf)
+        options = BuildOptions.from_cli(
+            template, report_date, leading_zero(no_leading_zero), force, pdf
+        )
         outcome = run_batch(inputs, request, options, output, jobs)
         if outcome.failed:
             raise typer.Exit(1)
