@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -300,7 +301,7 @@ class _Reader:
             size = len(values)
             for offset, index, column, convert in plan:
                 raw = values[offset] if offset < size else ""
-                if raw == "" or (type(raw) is str and not raw.strip()):
+                if raw == "" or (type(raw) is str and raw.isspace()):
                     if raw_cells and f"{column_letter(index)}{number}" in raw_cells:
                         self._value(table, column, number, index, raw)
                         ok = False
@@ -337,7 +338,7 @@ class _Reader:
     ) -> bool:
         day = record.get(key)
         if self.year is not None and isinstance(day, dt.date):
-            lower, upper = dt.date(self.year - 1, 12, 1), dt.date(self.year, 12, 31)
+            lower, upper = self._year_bounds(self.year)
             if not lower <= day <= upper:
                 index = next(hc.index for hc in table.columns if hc.column.key == key)
                 self.report.add(
@@ -348,6 +349,13 @@ class _Reader:
                     column,
                 )
         return True
+
+    @staticmethod
+    @functools.lru_cache(maxsize=8)
+    def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
+        """Dated log rows belong to the workbook's year; December of the year before is
+        legitimate too (the nd09 window of a year's first period starts on 15/12)."""
+        return dt.date(year - 1, 12, 1), dt.date(year, 12, 31)
 
     def _reception_row(self, table: Table, number: int, record: dict[str, Any]) -> bool:
         if record.get("people") == 0:
