@@ -24,6 +24,7 @@ def annotate_copy(source: Path, report: Report, out: Path, force: bool = False) 
         raise UsageError("Tệp chú thích phải khác sổ gốc (danvan không sửa sổ gốc).")
 
     import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
@@ -46,7 +47,8 @@ def annotate_copy(source: Path, report: Report, out: Path, force: bool = False) 
         target = book[sheet][cell]
         colour = ERROR_FILL if worst[(sheet, cell)] is Severity.ERROR else WARNING_FILL
         target.fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
-        comment = Comment("\n".join(lines), "danvan")
+        text = ILLEGAL_CHARACTERS_RE.sub("", "\n".join(lines))  # messages quote cell values
+        comment = Comment(text, "danvan")
         comment.width, comment.height = 320, 40 + 40 * len(lines)
         target.comment = comment
     return write_atomic(out, book.save, force)

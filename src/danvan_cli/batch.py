@@ -484,7 +484,9 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
 def _markup(text: str) -> str:
     from rich.markup import escape
 
-    return escape(text)
+    from danvan_cli.console import safe
+
+    return escape(safe(text))
 
 
 def print_summary(outcome: BatchOutcome) -> None:
@@ -493,7 +495,7 @@ def print_summary(outcome: BatchOutcome) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from danvan_cli.console import out
+    from danvan_cli.console import out, safe
 
     results = outcome.results
     listed = list(enumerate(results, start=1))
@@ -510,15 +512,15 @@ def print_summary(outcome: BatchOutcome) -> None:
         for number, result in listed:
             status = Text(STATUS_LABELS[result.status], style="green" if result.ok else "bold red")
             if result.ok and result.output is not None:
-                report = Text(result.output.name)
+                report = Text(safe(result.output.name))
                 if result.note:
-                    report.append(f"\n{result.note}", style="yellow")
+                    report.append(f"\n{safe(result.note)}", style="yellow")
             else:
-                report = Text(result.reason, style="red")
-            table.add_row(
+                report = Text(safe(result.reason), style="red")
+            table.add_row(  # names come from the workbooks: plain Text, never rich markup
                 str(number),
-                result.unit or "—",
-                result.file.name,
+                Text(safe(result.unit or "—")),
+                Text(safe(result.file.name)),
                 status,
                 f"{result.errors}/{result.warnings}",
                 report,
@@ -633,6 +635,7 @@ def _summary_book(
     results: Sequence[CommuneResult], report_date: dt.date, period: dict[str, Any] | None
 ) -> Any:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -703,6 +706,8 @@ def _summary_book(
         cells = list(values)
         cells += [figures.get(c.key) if figures else None for c in SUMMARY_FIGURES]
         for column, value in enumerate(cells, start=1):
+            if isinstance(value, str):  # a name or reason read from a workbook
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = sheet.cell(row=row, column=column, value=value)
             cell._style = copy(prototypes[column - 1])
 

@@ -200,11 +200,16 @@ class BuildResult:
     warnings: tuple[str, ...] = ()
 
 
+SLUG_LENGTH = 60
+"""Longest slug of a name in a file name: a file name stays far below the 255 bytes every file
+system allows, whatever a clerk typed as the unit's name."""
+
+
 def slug(text: str) -> str:
-    """``xã Tân Hưng`` -> ``xa_tan_hung`` for file names."""
+    """``xã Tân Hưng`` -> ``xa_tan_hung`` for file names (at most SLUG_LENGTH characters)."""
     plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_") or "don_vi"
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")[:SLUG_LENGTH].strip("_") or "don_vi"
 
 
 def default_output_name(computed: Computed) -> str:

@@ -44,9 +44,12 @@ def _fail(err: DanvanError) -> NoReturn:
 
 
 def _escape(text: str) -> str:
+    """Text for a rich console: no markup, no control characters (see console.safe)."""
     from rich.markup import escape
 
-    return escape(text)
+    from danvan_cli.console import safe
+
+    return escape(safe(text))
 
 
 def _run(action: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,15 @@ if TYPE_CHECKING:
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Text from a workbook, a template or a file name, fit for a terminal: control characters
+    are dropped (an ESC typed into a cell could otherwise move the cursor, clear the screen or
+    retitle the window of the clerk who runs danvan). Tabs and line breaks stay."""
+    return _CONTROL.sub("", text)
+
 
 def report_lines(report: Report) -> list[Text]:
     """One entry per issue: where, what, and how to fix it; readable in any terminal width."""
@@ -24,11 +34,11 @@ def report_lines(report: Report) -> list[Text]:
     for issue in report.issues:
         error = issue.severity.value == "error"
         line = Text("  ✗ " if error else "  ! ", style="red" if error else "yellow")
-        line.append(issue.ref or Path(report.file).name, style="bold")
+        line.append(safe(issue.ref or Path(report.file).name), style="bold")
         if issue.column:
             line.append(f" ({issue.column})")
         line.append(f" — {issue.severity.label}: ")
-        line.append(issue.message)
+        line.append(safe(issue.message))
         line.append(f"\n      Cách sửa: {issue.hint}", style="dim")
         lines.append(line)
     return lines
@@ -38,7 +48,7 @@ def summary_line(report: Report) -> str:
     errors = len(report.errors) + (1 if report.fatal else 0)
     warnings = len(report.warnings)
     verdict = "[green]hợp lệ[/green]" if report.ok else "[red]có lỗi[/red]"
-    return f"{escape(report.file)}: {verdict} — {errors} lỗi, {warnings} cảnh báo"
+    return f"{escape(safe(report.file))}: {verdict} — {errors} lỗi, {warnings} cảnh báo"
 
 
 MAX_SHOWN = 200
@@ -47,7 +57,7 @@ MAX_SHOWN = 200
 
 def print_report(report: Report, console: Console = out, limit: int = MAX_SHOWN) -> None:
     if report.fatal:
-        console.print(f"[red]Lỗi:[/red] {escape(report.fatal)}")
+        console.print(f"[red]Lỗi:[/red] {escape(safe(report.fatal))}")
     lines = report_lines(report)
     for line in lines[:limit]:
         console.print(line)
@@ -66,7 +76,8 @@ def print_figures(figures: Figures, console: Console = out) -> None:
 
     p = figures.period
     console.print(
-        f"[bold]{escape(figures.unit.kind)} {escape(figures.unit.name)}[/bold] — {p.label} "
+        f"[bold]{escape(safe(figures.unit.kind))} {escape(safe(figures.unit.name))}[/bold] — "
+        f"{p.label} "
         f"(số liệu từ {_d(p.start)} đến {_d(p.end)})"
     )
     table = Table(show_header=True)

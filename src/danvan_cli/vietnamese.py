@@ -4,6 +4,7 @@ and formatting figures the way official reports write them (7.506 · 7,02 · 64,
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -47,7 +48,8 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, bool):
         raise ParseError("không phải ngày")
     if isinstance(value, int | float):
-        if value != int(value) or not 1 <= value <= 2958465:
+        finite = not isinstance(value, float) or math.isfinite(value)  # a cell can hold NaN
+        if not finite or value != int(value) or not 1 <= value <= 2958465:
             raise ParseError("số sê-ri ngày của Excel không hợp lệ")
         return _EXCEL_EPOCH + dt.timedelta(days=int(value))
     if isinstance(value, str):
@@ -111,7 +113,10 @@ def parse_decimal(value: object) -> float:
     if isinstance(value, bool):
         raise ParseError("không phải số")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            raise ParseError("không phải số") from None
     elif isinstance(value, str):
         text = value.strip().replace(" ", "").replace("\u00a0", "")
         if "," in text:

@@ -3,16 +3,20 @@ out raw rows with the cell references Excel shows."""
 
 from __future__ import annotations
 
+import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
+from danvan_cli import extents
 from danvan_cli.errors import UnreadableFileError
 from danvan_cli.schema import CATALOGUE, THONG_TIN_HEADERS, Column, Sheet
-from danvan_cli.vietnamese import column_letter, fold
+from danvan_cli.vietnamese import column_letter, fold, group_thousands
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -21,8 +25,10 @@ MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
 """Largest total size of a zip-based workbook's members once inflated: a zip bomb stops here."""
 MAX_RATIO = 400
 """Largest compression ratio accepted for a member over 16 MiB (real sheets stay far below)."""
-MAX_CELLS = 30_000_000
-"""Largest sheet area (rows × columns) read into memory."""
+MAX_CELLS = 10_000_000
+"""Largest sheet area (rows × columns, from the first to the last cell holding a value) read
+into memory: calamine takes 32 bytes a cell, so at most about 320 MB. A commune's largest log
+(100.000 visits × 14 columns) is 1.4 million cells."""
 HEADER_SEARCH_ROWS = 10
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -75,20 +81,25 @@ def is_blank(value: Cell) -> bool:
 
 def open_workbook(path: Path) -> Workbook:
     """Read every known sheet of the workbook at ``path``; raise UnreadableFileError when the
-    file cannot be a workbook we can read."""
-    _check_file(path)
-    from concurrent.futures import ThreadPoolExecutor
+    file cannot be a workbook we can read, or is too large to read safely."""
+    kind = _check_file(path)
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     import python_calamine as calamine
 
-    # The raw-cell scan inflates the sheet XML a second time; it runs beside calamine's parse
-    # (both release the GIL), so on a large log it costs next to nothing.
     try:
-        with ThreadPoolExecutor(max_workers=1) as pool, path.open("rb") as handle:
-            scan = pool.submit(_scan_raw_cells, path)
+        if kind == "ods":
+            _check_ods(path)  # calamine reads every table of an .ods when it opens it
+        elif kind == "xls":
+            _check_xls(path)
+        with (
+            ThreadPoolExecutor(max_workers=1) as pool,
+            path.open("rb") as handle,
+            _XlsxSheets(path, kind == "xlsx") as parts,
+        ):
             book = calamine.CalamineWorkbook.from_filelike(handle)
             sheet_names = list(book.sheet_names)
-            found: list[tuple[Sheet, str, Any]] = []
+            found: list[tuple[Sheet, str, Any, Future[_RawCells] | None]] = []
             seen: set[str] = set()
             unknown: list[str] = []
             for name in sheet_names:
@@ -97,17 +108,26 @@ def open_workbook(path: Path) -> Workbook:
                     unknown.append(name)
                     continue
                 seen.add(spec.key)
-                found.append((spec, name, book.get_sheet_by_name(name)))
-            raw_cells = scan.result()
+                # An xlsx sheet is measured before calamine reads it (see extents.py); the scan
+                # for formulas and error cells then runs beside calamine's parse (both release
+                # the GIL), so on a large log it costs next to nothing.
+                scan: Future[_RawCells] | None = None
+                data = parts.read(name)
+                if data is not None:
+                    _check_extent(path, name, extents.xlsx_sheet(data, MAX_CELLS))
+                    scan = pool.submit(_scan_raw_cells, data)
+                elif kind == "xlsx":
+                    _check_extent(path, name, parts.widest())
+                found.append((spec, name, book.get_sheet_by_name(name), scan))
             tables: dict[str, Table] = {}
-            for spec, name, sheet in found:
-                formulas, errors = raw_cells.get(name, (frozenset(), frozenset()))
-                tables[spec.key] = _read_table(spec, name, sheet, formulas, errors)
+            for spec, name, sheet, scan in found:
+                formulas, errors = scan.result() if scan is not None else _NO_RAW_CELLS
+                tables[spec.key] = _read_table(path, spec, name, sheet, formulas, errors)
     except UnreadableFileError:
         raise
     except calamine.PasswordError:
         raise UnreadableFileError(_protected(path)) from None
-    except (calamine.CalamineError, OSError, ValueError, RuntimeError, zipfile.BadZipFile) as err:
+    except (calamine.CalamineError, *_UNREADABLE) as err:
         raise UnreadableFileError(_corrupt(path, err)) from None
     return Workbook(path=path, tables=tables, sheet_names=sheet_names, unknown_sheets=unknown)
 
@@ -126,7 +146,24 @@ def _corrupt(path: Path, err: object = None) -> str:
     )
 
 
-def _check_file(path: Path) -> None:
+def _too_large(path: Path, sheet: str | None, rows: int, columns: int) -> UnreadableFileError:
+    where = f"trang «{sheet}»" if sheet else "một trang"
+    return UnreadableFileError(
+        f"Tệp «{path.name}»: {where} có vùng dữ liệu quá lớn ({group_thousands(rows)} dòng × "
+        f"{group_thousands(columns)} cột, tối đa {group_thousands(MAX_CELLS)} ô), thường do một "
+        "ô ở rất xa bảng có giá trị (trong Excel, nhấn Ctrl+End để tới ô cuối cùng). "
+        "Xóa các dòng, cột thừa ở cuối trang rồi lưu lại."
+    )
+
+
+def _check_extent(path: Path, sheet: str | None, extent: extents.Extent) -> None:
+    if extent.cells > MAX_CELLS:
+        raise _too_large(path, sheet, extent.rows, extent.columns)
+
+
+def _check_file(path: Path) -> str:
+    """Refuse what cannot be a workbook; return its kind by content: ``xlsx``, ``ods``, ``xls``
+    or ``other``."""
     if not path.exists():
         raise UnreadableFileError(f"Không tìm thấy tệp «{path}».")
     if path.is_dir():
@@ -153,9 +190,17 @@ def _check_file(path: Path) -> None:
                 f"Tệp «{path.name}» là tệp Office đời cũ (có thể là .doc đổi tên), không phải "
                 "sổ Excel .xlsx. Mở bằng Excel và lưu lại dưới dạng .xlsx."
             )
-        return
+        return "xls"
     if magic.startswith(_ZIP_MAGIC) or path.suffix.lower() != ".xls":
-        _check_zip(path)
+        names = _check_zip(path)
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "content.xml" in names:
+            return "ods"
+        # Any other zip (a .docx, an .xlsb renamed) is refused here: calamine would read an
+        # .xlsb, and only the formats above are measured before they are read.
+        raise UnreadableFileError(_corrupt(path))
+    return "other"  # an .xls that is no OLE file (an HTML table saved as .xls…): calamine decides
 
 
 def _is_encrypted_ooxml(path: Path) -> bool:
@@ -164,11 +209,12 @@ def _is_encrypted_ooxml(path: Path) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in head
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path) -> set[str]:
+    """The member names of a zip-based workbook whose members stay within the limits."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise UnreadableFileError(_corrupt(path)) from None
     total = 0
     for info in infos:
@@ -180,66 +226,151 @@ def _check_zip(path: Path) -> None:
                 "hoặc nén bất thường); danvan không đọc để tránh treo máy. "
                 "Kiểm tra lại tệp, xóa các dòng/cột thừa rồi lưu lại."
             )
+    names = {info.filename for info in infos}
+    if len(names) != len(infos):  # two parts of one name: which one would a reader take?
+        raise UnreadableFileError(_corrupt(path))
+    return names
 
 
-# --- formulas without cached values and error cells (xlsx/xlsm only) ----------------------
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, never inflating more than the size its header declares (zipfile's own
+    ``read`` inflates a lying member whole before it notices)."""
+    with archive.open(info) as stream:
+        data = stream.read(info.file_size + 1)
+    if len(data) > info.file_size:
+        raise zipfile.BadZipFile(f"{info.filename} is larger than declared")
+    return data
 
-_CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+
+def _check_ods(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        content = read_member(archive, archive.getinfo("content.xml"))
+    for name, extent in extents.ods_tables(content).items():
+        _check_extent(path, name or None, extent)
+
+
+def _check_xls(path: Path) -> None:
+    for extent in extents.xls_sheets(path.read_bytes()):
+        _check_extent(path, None, extent)
+
+
+_UNREADABLE = (
+    OSError,
+    ValueError,
+    struct.error,
+    RuntimeError,  # zipfile: an encrypted member
+    EOFError,
+    NotImplementedError,  # zipfile: an unknown compression method
+    zipfile.BadZipFile,
+    zlib.error,
+)
+
+
+# --- xlsx parts: each sheet's XML, formulas without cached values and error cells ------------
+
+# Attributes are matched as [^<>]*, never [^>]*, and cell bodies are cut by a walk over the
+# tags: a hostile part with no ">" or no "</c>" left must not make a search quadratic.
+_CELL_TAG = re.compile(rb"<c\b([^<>]*)>|</c>")
 _REF_RE = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>", re.S)
-_SHEET_RE = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', re.S)
-_SHEET_RE2 = re.compile(rb'<sheet\b[^>]*?r:id="([^"]*)"[^>]*?name="([^"]*)"', re.S)
-_REL_RE = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"', re.S)
-_REL_RE2 = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"', re.S)
+_SHEET_RE = re.compile(rb'<sheet\b[^<>]*?name="([^"]*)"[^<>]*?r:id="([^"]*)"', re.S)
+_SHEET_RE2 = re.compile(rb'<sheet\b[^<>]*?r:id="([^"]*)"[^<>]*?name="([^"]*)"', re.S)
+_REL_RE = re.compile(rb'<Relationship\b[^<>]*?Id="([^"]*)"[^<>]*?Target="([^"]*)"', re.S)
+_REL_RE2 = re.compile(rb'<Relationship\b[^<>]*?Target="([^"]*)"[^<>]*?Id="([^"]*)"', re.S)
+_WORKSHEETS = "xl/worksheets/"
+
+_RawCells = tuple[frozenset[str], frozenset[str]]
+_NO_RAW_CELLS: _RawCells = (frozenset(), frozenset())
 
 
-def _scan_raw_cells(path: Path) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-    """For each sheet of an xlsx/xlsm, the refs of formula cells with no cached value and of
-    cells holding an error value — calamine reads both as blank."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
+class _XlsxSheets:
+    """The worksheet XML of an xlsx/xlsm by sheet name (nothing for other formats)."""
+
+    def __init__(self, path: Path, active: bool) -> None:
+        self.archive = zipfile.ZipFile(path) if active else None
+        self.members: dict[str, str] = {}
+        if self.archive is not None:
+            self.members = _sheet_members(self.archive)
+
+    def __enter__(self) -> _XlsxSheets:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.archive is not None:
+            self.archive.close()
+
+    def read(self, name: str) -> bytes | None:
+        """The sheet's XML, or None when this is no xlsx or the sheet's part cannot be told."""
+        member = self.members.get(name)
+        if self.archive is None or member is None:
+            return None
+        return read_member(self.archive, self.archive.getinfo(member))
+
+    def widest(self) -> extents.Extent:
+        """The largest block of any worksheet part: the measure of a sheet whose part cannot
+        be told, so that no sheet calamine finds is read unmeasured."""
+        if self.archive is None:
+            return extents.EMPTY
+        measures = [
+            extents.xlsx_sheet(read_member(self.archive, info), MAX_CELLS)
+            for info in self.archive.infolist()
+            if info.filename.startswith(_WORKSHEETS) and info.filename.endswith(".xml")
+        ]
+        return max(measures, key=lambda extent: extent.cells, default=extents.EMPTY)
+
+
+def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     from html import unescape
 
-    found: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names:
-            return {}
-        workbook_xml = archive.read("xl/workbook.xml")
-        rels_xml = (
-            archive.read("xl/_rels/workbook.xml.rels")
-            if ("xl/_rels/workbook.xml.rels" in names)
-            else b""
-        )
-        rels = {rid: target for rid, target in _REL_RE.findall(rels_xml)}
-        rels.update({rid: target for target, rid in _REL_RE2.findall(rels_xml)})
-        sheets = [(n, r) for n, r in _SHEET_RE.findall(workbook_xml)]
-        sheets += [(n, r) for r, n in _SHEET_RE2.findall(workbook_xml) if (n, r) not in sheets]
-        for raw_name, rid in sheets:
-            target = rels.get(rid, b"").decode("utf-8", "replace")
-            member = (
-                target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-            )
-            if member not in names:
-                continue
-            data = archive.read(member)
-            if b"<f" not in data and b't="e"' not in data:
-                continue
-            formulas: set[str] = set()
-            errors: set[str] = set()
-            for attrs, body in _CELL_RE.findall(data):
-                ref_match = _REF_RE.search(attrs)
-                if ref_match is None:
-                    continue
-                ref = ref_match.group(1).decode()
-                if b't="e"' in attrs:
-                    errors.add(ref)
-                elif body and b"<f" in body and not _VALUE_RE.search(body):
-                    formulas.add(ref)
-            if formulas or errors:
-                name = unescape(raw_name.decode("utf-8", "replace"))
-                found[name] = (frozenset(formulas), frozenset(errors))
-    return found
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names:
+        return {}
+    workbook_xml = read_member(archive, archive.getinfo("xl/workbook.xml"))
+    rels_name = "xl/_rels/workbook.xml.rels"
+    rels_xml = read_member(archive, archive.getinfo(rels_name)) if rels_name in names else b""
+    rels = {rid: target for rid, target in _REL_RE.findall(rels_xml)}
+    rels.update({rid: target for target, rid in _REL_RE2.findall(rels_xml)})
+    sheets = [(n, r) for n, r in _SHEET_RE.findall(workbook_xml)]
+    sheets += [(n, r) for r, n in _SHEET_RE2.findall(workbook_xml) if (n, r) not in sheets]
+    members: dict[str, str] = {}
+    for raw_name, rid in sheets:
+        target = unescape(rels.get(rid, b"").decode("utf-8", "replace")).replace("\\", "/")
+        if target.startswith("/"):
+            member = target.lstrip("/")
+        else:
+            member = posixpath.normpath(posixpath.join("xl", target))
+        if member in names:
+            members[unescape(raw_name.decode("utf-8", "replace"))] = member
+    return members
+
+
+def _scan_raw_cells(data: bytes) -> _RawCells:
+    """The refs of a worksheet's formula cells with no cached value and of its cells holding
+    an error value — calamine reads both as blank."""
+    if b"<f" not in data and b't="e"' not in data:
+        return _NO_RAW_CELLS
+    formulas: set[str] = set()
+    errors: set[str] = set()
+    open_cell: tuple[bytes, int] | None = None  # (attributes, where the body starts)
+    for tag in _CELL_TAG.finditer(data):
+        attrs = tag.group(1)
+        if attrs is None:  # </c>
+            if open_cell is not None:
+                body = data[open_cell[1] : tag.start()]
+                if b"<f" in body and not _VALUE_RE.search(body):
+                    _add_ref(formulas, open_cell[0])
+            open_cell = None
+            continue
+        if b't="e"' in attrs:
+            _add_ref(errors, attrs)
+        open_cell = None if attrs.endswith(b"/") else (attrs, tag.end())
+    return frozenset(formulas), frozenset(errors)
+
+
+def _add_ref(refs: set[str], attrs: bytes) -> None:
+    match = _REF_RE.search(attrs)
+    if match is not None:
+        refs.add(match.group(1).decode())
 
 
 # --- header detection ------------------------------------------------------------------------
@@ -252,7 +383,12 @@ def _header_columns(spec: Sheet) -> dict[str, Column]:
 
 
 def _read_table(
-    spec: Sheet, name: str, sheet: Any, formulas: frozenset[str], errors: frozenset[str]
+    path: Path,
+    spec: Sheet,
+    name: str,
+    sheet: Any,
+    formulas: frozenset[str],
+    errors: frozenset[str],
 ) -> Table:
     start = sheet.start
     table = Table(spec=spec, name=name, header_row=None, formula_cells=formulas, error_cells=errors)
@@ -260,11 +396,8 @@ def _read_table(
         return table
     table.empty = False
     height, width = sheet.total_height + 1, sheet.total_width + 1
-    if height * width > MAX_CELLS:
-        raise UnreadableFileError(
-            f"Trang «{name}» có vùng dữ liệu quá lớn ({height:,} dòng × {width} cột). "
-            "Xóa các dòng, cột thừa ở cuối trang rồi lưu lại.".replace(",", ".")
-        )
+    if height * width > MAX_CELLS:  # measured before reading too; kept for any other format
+        raise _too_large(path, name, height, width)
     table.first_col = start[1]
     known = _header_columns(spec)
     rows = sheet.iter_rows()

@@ -1,0 +1,330 @@
+"""How many cells a sheet will take once read, measured from the file's own bytes before
+python-calamine reads it.
+
+calamine gives every sheet a dense block from its first to its last cell holding a value, one
+slot (32 bytes) per cell: a single value typed in XFD1048576 asks for 17 billion slots and
+aborts the whole process (a Rust allocation failure, no exception to catch), and an .ods row
+repeated a million times grows to gigabytes from a one-kilobyte file. So ``workbook.py``
+measures first and refuses what is too large. Each measure is an upper bound of what calamine
+allocates, exact where it matters (a sheet full of formatted but empty cells is not counted
+as large: calamine skips cells with no value).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The block of cells a reader allocates: ``rows`` × ``columns``."""
+
+    rows: int
+    columns: int
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+
+EMPTY = Extent(0, 0)
+
+
+class _Box:
+    """The smallest rectangle holding every cell seen so far (0-based positions)."""
+
+    __slots__ = ("bottom", "left", "right", "top")
+
+    def __init__(self) -> None:
+        self.top = self.left = 1 << 62
+        self.bottom = self.right = -1
+
+    def add(self, row: int, first_col: int, last_col: int = -1) -> None:
+        self.top = min(self.top, row)
+        self.bottom = max(self.bottom, row)
+        self.left = min(self.left, first_col)
+        self.right = max(self.right, first_col, last_col)
+
+    @property
+    def extent(self) -> Extent:
+        if self.bottom < 0:
+            return EMPTY
+        return Extent(self.bottom - self.top + 1, self.right - self.left + 1)
+
+
+def column_index(letters: bytes) -> int:
+    """``b"A"`` -> 0, ``b"XFD"`` -> 16383 (any case)."""
+    index = 0
+    for char in letters.upper():
+        index = index * 26 + char - 64
+    return index - 1
+
+
+# --- xlsx / xlsm: one worksheet XML -----------------------------------------------------------
+
+_FAST_LIMIT = Extent(99_999, 26)
+#: The first cell that is not written ``<c r="A1"`` … ``<c r="Z99999"``; when there is none,
+#: the sheet fits in columns A–Z and rows 1–99.999 (what every commune log looks like).
+_BEYOND_FAST = re.compile(rb'<c(?! r="[A-Za-z][0-9]{1,5}")[\s/>]')
+_NO_REFERENCE = re.compile(rb'<c(?! r=")[\s/>]')
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")  # <x:c …>: calamine reads cells by local name
+_WIDE_COLUMN = re.compile(rb'<c r="([A-Za-z]{2,})[0-9]')
+_TALL_ROW = re.compile(rb'<c r="[A-Za-z]+([0-9]{6,})"')
+_VALUE = re.compile(rb"<(?:v|is|f)[\s/>]")  # what a cell holding a value (or formula) contains
+_CELL_REF = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"')
+# Attributes are matched as [^<>]*, never [^>]*: on a file with no ">" left, each try would
+# scan to its end and the whole search would take quadratic time.
+_TOKEN = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])([^<>]*)>")
+_REF_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
+
+
+def xlsx_sheet(data: bytes, limit: int) -> Extent:
+    """The block calamine allocates for the worksheet XML ``data`` — exact when it is more than
+    ``limit`` cells, an upper bound otherwise. Costs one regular-expression pass over a
+    commune's log; the slower exact walks run only for sheets that look large."""
+    if _PREFIXED_CELL.search(data) is not None:
+        return _walk_sheet(data)  # an unusual writer: follow every row and cell in order
+    first = _BEYOND_FAST.search(data)
+    if first is None:
+        return _FAST_LIMIT if _FAST_LIMIT.cells <= limit else _valued_cells(data)
+    start = first.start()
+    if _NO_REFERENCE.search(data, start) is not None:
+        return _walk_sheet(data)
+    # Before ``start`` every cell lies in A–Z and rows 1–99.999: only the rest can widen.
+    wide = {column_index(letters) for letters in set(_WIDE_COLUMN.findall(data, start))}
+    tall = [int(digits) for digits in _TALL_ROW.findall(data, start)]
+    bound = Extent(max([_FAST_LIMIT.rows, *tall]), max([_FAST_LIMIT.columns - 1, *wide]) + 1)
+    if bound.cells <= limit:
+        return bound
+    return _valued_cells(data)
+
+
+def _valued_cells(data: bytes) -> Extent:
+    """The block of the cells holding a value, as calamine counts them (a formatted but empty
+    cell does not count): each value's cell is the last ``<c r=`` before it. Every cell here
+    starts so (``xlsx_sheet`` walks the other sheets); each byte is looked at once or twice."""
+    box = _Box()
+    cell = counted = -1
+    scanned = 0
+    for value in _VALUE.finditer(data):
+        found = data.rfind(b"<c ", scanned, value.start())
+        scanned = value.start()
+        if found >= 0:
+            cell = found
+        if cell < 0 or cell == counted:
+            continue
+        counted = cell
+        ref = _CELL_REF.match(data, cell)
+        if ref is not None:
+            box.add(int(ref.group(2)) - 1, column_index(ref.group(1)))
+    return box.extent
+
+
+def _walk_sheet(data: bytes) -> Extent:
+    """Every ``<row>`` and ``<c>`` in order, with or without namespace prefix or ``r``
+    attribute (a cell without one follows the previous cell, a row the previous row)."""
+    box = _Box()
+    row, col = -1, -1
+    for match in _TOKEN.finditer(data):
+        ref = _REF_ATTR.search(match.group(2))
+        if match.group(1) == b"row":
+            row = int(ref.group(2)) - 1 if ref is not None and ref.group(2) else row + 1
+            col = -1
+            continue
+        if ref is not None and ref.group(1) and ref.group(2):
+            row_of_cell, col = int(ref.group(2)) - 1, column_index(ref.group(1))
+        else:
+            row_of_cell, col = row, col + 1
+        empty = match.group(2).endswith(b"/") or data.startswith(b"</", match.end())
+        if not empty:
+            box.add(max(row_of_cell, 0), max(col, 0))
+    return box.extent
+
+
+# --- ods: content.xml holds every table ---------------------------------------------------------
+
+_ODS_TOKEN = re.compile(
+    rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^<>]*)>"
+)
+_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated\s*=\s*"([0-9]+)"')
+_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated\s*=\s*"([0-9]+)"')
+_TABLE_NAME = re.compile(rb'table:name\s*=\s*"([^"]*)"')
+
+
+@dataclass
+class _OdsTable:
+    name: str
+    row: int = 0  # rows seen so far, repeats included
+    rows: int = 0  # one past the last row holding a value
+    columns: int = 0  # one past the last column holding a value
+    repeat: int = 1  # repeat of the open row
+    col: int = 0
+    row_end: int = 0  # one past the last valued column of the open row
+
+
+def ods_tables(content: bytes) -> dict[str, Extent]:
+    """Each table of an .ods ``content.xml`` with the block its valued cells span, row and
+    column repeats expanded (as calamine expands them; empty repeats cost nothing)."""
+    found: dict[str, Extent] = {}
+    stack: list[_OdsTable] = []
+    for match in _ODS_TOKEN.finditer(content):
+        closing, kind, attrs = match.group(1), match.group(2), match.group(3)
+        if kind == b"table":
+            if closing:
+                if stack:
+                    done = stack.pop()
+                    found[done.name] = Extent(done.rows, done.columns)
+            elif not attrs.endswith(b"/"):
+                name = _TABLE_NAME.search(attrs)
+                stack.append(_OdsTable(name.group(1).decode("utf-8", "replace") if name else ""))
+            continue
+        if not stack:
+            continue
+        table = stack[-1]
+        if kind == b"table-row":
+            if closing:
+                if table.row_end:
+                    table.rows = table.row + table.repeat
+                    table.columns = max(table.columns, table.row_end)
+                table.row += table.repeat
+                continue
+            repeat = _ROWS_REPEATED.search(attrs)
+            table.repeat = int(repeat.group(1)) if repeat else 1
+            if attrs.endswith(b"/"):
+                table.row += table.repeat
+            else:
+                table.col = table.row_end = 0
+            continue
+        if closing:
+            continue
+        repeat = _COLUMNS_REPEATED.search(attrs)
+        count = int(repeat.group(1)) if repeat else 1
+        if b"office:value-type" in attrs or not attrs.endswith(b"/"):
+            table.row_end = table.col + count
+        table.col += count
+    return found
+
+
+# --- xls: the BIFF records of the Workbook stream ------------------------------------------------
+
+#: Records of a cell holding a value (row and column first): FORMULA, NUMBER, LABEL, BOOLERR,
+#: RK, LABELSST, RSTRING and their BIFF2–4 forms. BLANK/MULBLANK hold none: calamine skips them.
+_CELL_RECORDS = frozenset(
+    {0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6}
+    | {0x0002, 0x0003, 0x0004, 0x0005, 0x0206, 0x0406}
+)
+_MULRK = 0x00BD
+_BOF = frozenset((0x0809, 0x0009, 0x0209, 0x0409))
+_EOF = 0x000A
+
+
+def xls_sheets(raw: bytes) -> list[Extent]:
+    """The block of valued cells of each sheet (substream) of a BIFF .xls file; empty when
+    the file holds no Workbook stream (calamine then refuses it by itself). Raises ValueError
+    when the compound file is damaged."""
+    stream = compound_stream(raw, ("Workbook", "Book"))
+    if stream is None:
+        return []
+    found: list[Extent] = []
+    box = _Box()
+    position, size = 0, len(stream)
+    unpack = struct.unpack_from
+    while position + 4 <= size:
+        kind, length = unpack("<HH", stream, position)
+        body = position + 4
+        position = body + length
+        if position > size:  # a record cut short: calamine stops there too
+            break
+        if kind in _CELL_RECORDS and length >= 4:
+            row, col = unpack("<HH", stream, body)
+            box.add(row, col)
+        elif kind == _MULRK and length >= 6:
+            row, first = unpack("<HH", stream, body)
+            (last,) = unpack("<H", stream, body + length - 2)
+            box.add(row, first, last)
+        elif kind in _BOF or kind == _EOF:
+            if box.bottom >= 0:
+                found.append(box.extent)
+            box = _Box()
+    if box.bottom >= 0:
+        found.append(box.extent)
+    return found
+
+
+_END_OF_CHAIN = 0xFFFFFFFE
+
+
+def compound_stream(raw: bytes, names: tuple[str, ...]) -> bytes | None:
+    """The first stream called one of ``names`` in an OLE2 compound file (what an .xls is);
+    None when there is none. Raises ValueError for a damaged file."""
+    if len(raw) < 512:
+        raise ValueError("compound file header truncated")
+    shift, mini_shift = struct.unpack_from("<HH", raw, 30)
+    if not 7 <= shift <= 16 or not 2 <= mini_shift < shift:
+        raise ValueError("bad sector size")
+    sector = 1 << shift
+    major = struct.unpack_from("<H", raw, 26)[0]
+    fat_sectors = [s for s in struct.unpack_from("<109I", raw, 76) if s < 0xFFFFFFFA]
+    first_dir, _, cutoff, first_minifat = struct.unpack_from("<IIII", raw, 48)
+    difat, difat_count = struct.unpack_from("<II", raw, 68)
+    per_sector = sector // 4
+    seen: set[int] = set()
+    while difat < 0xFFFFFFFA and difat_count > 0:  # further FAT sector numbers
+        if difat in seen:
+            raise ValueError("DIFAT loop")
+        seen.add(difat)
+        entries = struct.unpack_from(f"<{per_sector}I", _sector(raw, difat, sector))
+        fat_sectors += [s for s in entries[:-1] if s < 0xFFFFFFFA]
+        difat, difat_count = entries[-1], difat_count - 1
+    fat: list[int] = []
+    for number in fat_sectors:
+        fat += struct.unpack_from(f"<{per_sector}I", _sector(raw, number, sector))
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        numbers: list[int] = []
+        while start < 0xFFFFFFFA:
+            if start >= len(table) or len(numbers) > len(table):
+                raise ValueError("broken sector chain")
+            numbers.append(start)
+            start = table[start]
+        return numbers
+
+    def read(start: int) -> bytes:
+        return b"".join(_sector(raw, n, sector) for n in chain(start, fat))
+
+    directory = read(first_dir)
+    records = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
+    root_start = struct.unpack_from("<I", records[0], 116)[0] if records else _END_OF_CHAIN
+    for entry in records:
+        length, kind = struct.unpack_from("<HB", entry, 64)
+        name = entry[: max(0, min(length, 64) - 2)].decode("utf-16-le", "replace")
+        if kind != 2 or name not in names:
+            continue
+        start, size = struct.unpack_from("<IQ", entry, 116)
+        if major == 3:  # version 3 files may leave garbage in the high half
+            size &= 0xFFFFFFFF
+        if size >= cutoff:
+            return read(start)[:size]
+        mini_table: list[int] = []
+        if first_minifat < 0xFFFFFFFA:
+            blob = read(first_minifat)
+            mini_table = list(struct.unpack_from(f"<{len(blob) // 4}I", blob))
+        container = read(root_start)
+        mini = 1 << mini_shift
+        parts = []
+        for number in chain(start, mini_table):
+            part = container[number * mini : (number + 1) * mini]
+            if len(part) < mini:
+                raise ValueError("mini sector out of range")
+            parts.append(part)
+        return b"".join(parts)[:size]
+    return None
+
+
+def _sector(raw: bytes, number: int, size: int) -> bytes:
+    offset = (number + 1) * size
+    if offset >= len(raw):
+        raise ValueError("sector out of range")
+    return raw[offset : offset + size].ljust(size, b"\0")

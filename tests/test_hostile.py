@@ -1,0 +1,984 @@
+"""SPEC §6 against hostile files: each file of a corpus written at test time (no binary
+fixtures) goes through ``validate``, ``figures --period 9m``, ``build --period 9m`` and
+``batch`` (a folder holding only that file). Every run ends in a clear Vietnamese error naming
+the file, or in a correct result; exit 1 or 0 as SPEC §5 says; no traceback; bounded time
+(< RUN_SECONDS a run) and memory (files that could blow up run in a child process whose peak
+resident memory is measured); nothing written on failure (``batch`` writes only its summary
+workbook, whose row for the file says why it failed), no temporary file left; the input's bytes
+unchanged.
+
+Limits under test (``danvan_cli.workbook``): MAX_UNZIPPED_BYTES (512 MiB inflated, a zip bomb
+stops there, before anything is inflated), MAX_CELLS (10 million cells from the first to the
+last cell holding a value, measured from the file's bytes before calamine allocates them:
+one value in XFD1048576 used to abort the whole process).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import openpyxl
+import pytest
+from conftest import INFO_ROWS, write_workbook
+from docx import Document
+from lxml import etree
+from typer.testing import CliRunner
+
+from danvan_cli.cli import app
+from danvan_cli.workbook import MAX_UNZIPPED_BYTES
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data" / "tan_hung_2024.xlsx"
+COMMANDS = ("validate", "figures", "build", "batch")
+DATE = "20/9/2024"
+RUN_SECONDS = 10.0
+MEMORY_MB = 300
+"""Peak resident memory of a child process running all four commands on one heavy file."""
+MiB = 1024 * 1024
+LONG = 32_767
+"""The most characters an Excel cell holds."""
+ENV = {"COLUMNS": "250", "NO_COLOR": "1"}
+
+
+# --- writing hostile files ---------------------------------------------------------------------
+
+
+def rewrite(source: Path, target: Path, edit: Callable[[str, bytes], bytes]) -> Path:
+    """Copy the zip ``source`` to ``target`` member by member through ``edit(name, data)``."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, edit(info.filename, old.read(info)))
+    return target
+
+
+def sheet_part(path: Path, sheet: str) -> str:
+    """The zip member holding ``sheet`` of an xlsx (through workbook.xml and its rels)."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    with zipfile.ZipFile(path) as archive:
+        workbook = etree.fromstring(archive.read("xl/workbook.xml"))
+        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    (rid,) = [s.get(rel) for s in workbook.iter(f"{main}sheet") if s.get("name") == sheet]
+    (target,) = [r.get("Target") for r in rels if r.get("Id") == rid]
+    return "xl/" + target.lstrip("/").removeprefix("xl/")
+
+
+def edit_sheet(source: Path, target: Path, sheet: str, edit: Callable[[bytes], bytes]) -> Path:
+    part = sheet_part(source, sheet)
+    return rewrite(source, target, lambda name, data: edit(data) if name == part else data)
+
+
+def before_sheet_data_end(rows: bytes) -> Callable[[bytes], bytes]:
+    def edit(xml: bytes) -> bytes:
+        head, end, tail = xml.partition(b"</sheetData>")
+        assert end, "no </sheetData>"
+        return head + rows + end + tail
+
+    return edit
+
+
+def sample_copy(folder: Path, name: str = "so.xlsx") -> Path:
+    target = folder / name
+    target.write_bytes(SAMPLE.read_bytes())
+    return target
+
+
+def make_not_a_zip(folder: Path) -> Path:
+    path = folder / "khong_phai_zip.xlsx"
+    path.write_text("Đây là một tệp văn bản, không phải sổ Excel.\n" * 20, encoding="utf-8")
+    return path
+
+
+def make_empty(folder: Path) -> Path:
+    path = folder / "rong.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
+def make_truncated(percent: int) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        whole = SAMPLE.read_bytes()
+        path = folder / f"cat_do_{percent}.xlsx"
+        path.write_bytes(whole[: len(whole) * percent // 100])
+        return path
+
+    return make
+
+
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def make_renamed_doc(folder: Path) -> Path:
+    path = folder / "cong_van.xlsx"
+    path.write_bytes(OLE_MAGIC + bytes(504) + os.urandom(4096) + "WordDocument".encode("utf-16-le"))
+    return path
+
+
+def make_renamed_docx(folder: Path) -> Path:
+    """A Word .docx (a zip, like an .xlsx) renamed .xlsx."""
+    path = folder / "bao_cao_cu.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<Types xmlns="x"/>')
+        archive.writestr("word/document.xml", "<w:document/>")
+    return path
+
+
+def make_password_protected(folder: Path) -> Path:
+    path = folder / "co_mat_khau.xlsx"
+    body = bytes(1024) + "EncryptionInfo".encode("utf-16-le") + bytes(64)
+    path.write_bytes(OLE_MAGIC + bytes(504) + body + "EncryptedPackage".encode("utf-16-le"))
+    return path
+
+
+def _padded_sheet_member(archive: zipfile.ZipFile, name: str, xml: bytes, padding: int) -> None:
+    """``xml`` with ``padding`` bytes of spaces inside <sheetData>, written streaming at level 1
+    (fast, and a few MB on disk for hundreds of MB inflated)."""
+    head, end, tail = xml.partition(b"</sheetData>")
+    with archive.open(name, "w", force_zip64=padding > 1024 * MiB) as out:
+        out.write(head)
+        chunk = b" " * MiB
+        for _ in range(padding // MiB):
+            out.write(chunk)
+        out.write(end + tail)
+
+
+def make_zip_bomb(folder: Path) -> Path:
+    """The sample whose TiepCongDan sheet inflates past MAX_UNZIPPED_BYTES."""
+    path = folder / "bom_zip.xlsx"
+    part = sheet_part(SAMPLE, "TiepCongDan")
+    with (
+        zipfile.ZipFile(SAMPLE) as old,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as new,
+    ):
+        for info in old.infolist():
+            if info.filename == part:
+                _padded_sheet_member(new, part, old.read(info), MAX_UNZIPPED_BYTES + 8 * MiB)
+            else:
+                new.writestr(info.filename, old.read(info))
+    assert path.stat().st_size < 8 * MiB
+    return path
+
+
+def make_lying_zip_bomb(folder: Path) -> Path:
+    """A member that declares 60 kB but inflates to 300 MB (zipfile's own ``read`` would
+    inflate it whole before noticing)."""
+    path = folder / "bom_khai_gian.xlsx"
+    part = sheet_part(SAMPLE, "TiepCongDan")
+    with (
+        zipfile.ZipFile(SAMPLE) as old,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as new,
+    ):
+        for info in old.infolist():
+            if info.filename == part:
+                _padded_sheet_member(new, part, old.read(info), 300 * MiB)
+            else:
+                new.writestr(info.filename, old.read(info))
+    declared = 60_000
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+        position = archive.start_dir
+    assert raw[info.header_offset : info.header_offset + 4] == b"PK\x03\x04"
+    struct.pack_into("<I", raw, info.header_offset + 22, declared)  # local header
+    while raw[position : position + 4] == b"PK\x01\x02":  # central directory
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", raw, position + 28)
+        if raw[position + 46 : position + 46 + name_len] == part.encode():
+            struct.pack_into("<I", raw, position + 24, declared)
+        position += 46 + name_len + extra_len + comment_len
+    path.write_bytes(raw)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo(part).file_size == declared
+    return path
+
+
+_LAUGHS = (
+    b"<!DOCTYPE lolz [<!ENTITY lol0 'lollollollollollollollollollol'>"
+    + b"".join(b"<!ENTITY lol%d '%s'>" % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10))
+    + b"]>"
+)
+
+
+def _with_doctype(xml: bytes) -> bytes:
+    if xml.startswith(b"<?xml"):
+        declaration, end, rest = xml.partition(b"?>")
+        return declaration + end + _LAUGHS + rest
+    return _LAUGHS + xml
+
+
+def _laughing_base(folder: Path) -> Path:
+    return write_workbook(
+        folder / "co_so.xlsx",
+        {"TiepCongDan": [LOG_HEADER, ["14/3/2024", "Thường xuyên", 1, "Kiến nghị", "ĐẤT"]]},
+    )
+
+
+LOG_HEADER = ["Ngày tiếp", "Hình thức tiếp", "Số người", "Phân loại", "Lĩnh vực"]
+
+
+def make_entity_bomb_in_sheet(folder: Path) -> Path:
+    """A 'billion laughs' DOCTYPE in a worksheet, the entity used in a cell."""
+    base = _laughing_base(folder)
+
+    def edit(xml: bytes) -> bytes:
+        cell = re.compile(rb"<c r=\"E2\"[^>]*>.*?</c>", re.S)
+        return _with_doctype(cell.sub(b'<c r="E2" t="inlineStr"><is><t>&lol9;</t></is></c>', xml))
+
+    path = edit_sheet(base, folder / "cuoi_ngat_trang.xlsx", "TiepCongDan", edit)
+    base.unlink()
+    return path
+
+
+def make_entity_bomb_in_shared_strings(folder: Path) -> Path:
+    """The same bomb in xl/sharedStrings.xml, which every cell with text points into."""
+    base = _laughing_base(folder)
+    part = sheet_part(base, "TiepCongDan")
+    strings = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        + _LAUGHS
+        + b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+        b'uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+    )
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == part:
+            cell = re.compile(rb"<c r=\"E2\"[^>]*>.*?</c>", re.S)
+            return cell.sub(b'<c r="E2" t="s"><v>0</v></c>', data)
+        if name == "[Content_Types].xml":
+            override = (
+                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            )
+            return data.replace(b"</Types>", override + b"</Types>")
+        if name == "xl/_rels/workbook.xml.rels":
+            relation = (
+                b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/'
+                b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+            )
+            return data.replace(b"</Relationships>", relation + b"</Relationships>")
+        return data
+
+    path = rewrite(base, folder / "cuoi_ngat_chuoi.xlsx", edit)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/sharedStrings.xml", strings)
+    base.unlink()
+    return path
+
+
+def make_million_formatted_rows(folder: Path) -> Path:
+    """The sample's TiepCongDan with every row down to 1.048.576 holding a formatted but empty
+    cell in column AN (what a clerk formatting whole columns leaves behind)."""
+    rows = b"".join(b'<row r="%d"><c r="AN%d" s="0"/></row>' % (n, n) for n in range(60, 1_048_577))
+    path = sample_copy(folder, "dinh_dang.xlsx")
+    return edit_sheet(SAMPLE, path, "TiepCongDan", before_sheet_data_end(rows))
+
+
+def make_far_cell(folder: Path) -> Path:
+    """One value typed in the last cell of the sheet, XFD1048576."""
+    row = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    return edit_sheet(SAMPLE, folder / "o_xa.xlsx", "TiepCongDan", before_sheet_data_end(row))
+
+
+def make_unclosed_tags(folder: Path) -> Path:
+    """200.000 cell tags that never close, after the sheet's end, in a sheet with a formula: a
+    regular expression like ``<c([^>]*?)>`` would rescan to the end from each of them
+    (quadratic: hours)."""
+
+    def edit(xml: bytes) -> bytes:
+        row = b'<row r="60"><c r="A60" t="e"><f>1/0</f></c></row>'
+        return before_sheet_data_end(row)(xml) + b"<c " * 200_000
+
+    return edit_sheet(SAMPLE, folder / "the_khong_dong.xlsx", "TiepCongDan", edit)
+
+
+def make_duplicate_part(folder: Path) -> Path:
+    """Two zip members named like TiepCongDan's part, the first with a far cell: Python's
+    zipfile and calamine's zip reader need not pick the same one."""
+    part = sheet_part(SAMPLE, "TiepCongDan")
+    path = folder / "hai_phan.xlsx"
+    far = before_sheet_data_end(b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    with zipfile.ZipFile(SAMPLE) as old, zipfile.ZipFile(path, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == part:
+                with pytest.warns(UserWarning, match="Duplicate name"):
+                    new.writestr(part, far(data))
+                    new.writestr(part, data)
+            else:
+                new.writestr(info, data)
+    return path
+
+
+def make_corrupt_unknown_sheet(folder: Path) -> Path:
+    """The sample plus a sheet of the clerk's own whose deflate stream is damaged: danvan never
+    reads that sheet, so the report is built."""
+    book = openpyxl.load_workbook(SAMPLE)
+    notes = book.create_sheet("GhiChepRieng")
+    for row in range(1, 200):
+        notes.cell(row=row, column=1, value=f"Ghi chép dòng {row} " * 5)
+    path = folder / "trang_rieng_hong.xlsx"
+    book.save(path)
+    part = sheet_part(path, "GhiChepRieng")
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for index in range(start + 40, start + 120):
+        raw[index] ^= 0x5A
+    path.write_bytes(raw)
+    return path
+
+
+def make_corrupt_known_sheet(folder: Path) -> Path:
+    raw = bytearray(SAMPLE.read_bytes())
+    part = sheet_part(SAMPLE, "TiepCongDan")
+    with zipfile.ZipFile(SAMPLE) as archive:
+        info = archive.getinfo(part)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for index in range(start + 100, start + 400):
+        raw[index] ^= 0x5A
+    path = folder / "trang_hong.xlsx"
+    path.write_bytes(raw)
+    return path
+
+
+def make_merged_headers(folder: Path) -> Path:
+    """Every header cell of TiepCongDan and DonThu merged with the cell below it (a two-row
+    header), above the sample's data."""
+    book = openpyxl.load_workbook(SAMPLE)
+    for name in ("TiepCongDan", "DonThu"):
+        sheet = book[name]
+        sheet.insert_rows(4)
+        for column in range(1, sheet.max_column + 1):
+            sheet.merge_cells(start_row=3, start_column=column, end_row=4, end_column=column)
+    path = folder / "tieu_de_gop.xlsx"
+    book.save(path)
+    return path
+
+
+def make_header_in_row_11(folder: Path) -> Path:
+    titles = ["SỔ TIẾP CÔNG DÂN NĂM 2024", *[None] * 8, "(kèm theo Quyết định số 01/QĐ-UBND)"]
+    return write_workbook(
+        folder / "tieu_de_dong_11.xlsx",
+        {"TiepCongDan": [LOG_HEADER, ["14/3/2024", "Thường xuyên", 1, "Kiến nghị", "Đất đai"]]},
+        titles={"TiepCongDan": titles},
+    )
+
+
+ERROR_ROWS = 6
+
+
+def make_error_values(folder: Path) -> Path:
+    """A reception log whose every cell below the header is #REF! or #DIV/0!."""
+    rows = [["14/3/2024", "Thường xuyên", 1, "Kiến nghị", "Đất đai"]] * ERROR_ROWS
+    base = write_workbook(folder / "co_so.xlsx", {"TiepCongDan": [LOG_HEADER, *rows]})
+    cell = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?:/>|>.*?</c>)', re.S)
+
+    def to_error(match: re.Match[bytes]) -> bytes:
+        if int(match.group(2)) == 1:
+            return match.group(0)
+        code = b"#REF!" if int(match.group(2)) % 2 else b"#DIV/0!"
+        return b'<c r="%s%s" t="e"><v>%s</v></c>' % (match.group(1), match.group(2), code)
+
+    path = edit_sheet(
+        base, folder / "loi_cong_thuc.xlsx", "TiepCongDan", lambda x: cell.sub(to_error, x)
+    )
+    base.unlink()
+    return path
+
+
+def make_nan_and_infinity(folder: Path) -> Path:
+    """Number cells holding NaN and ±infinity (``<v>NaN</v>``, ``<v>1e999</v>``): no spreadsheet
+    writes them, calamine reads them as floats all the same."""
+    rows = [["14/3/2024", "Thường xuyên", 1, "Kiến nghị", "Đất đai"]] * 3
+    info = [*INFO_ROWS, ["Diện tích (km²)", 7.5], ["Dân số", 7506]]
+    base = write_workbook(
+        folder / "co_so.xlsx", {"ThongTin": info, "TiepCongDan": [LOG_HEADER, *rows]}
+    )
+    values = {b"A2": b"NaN", b"C2": b"1e999", b"A3": b"-1e999", b"C3": b"NaN", b"A4": b"inf"}
+    cell = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)>.*?</c>', re.S)
+
+    def log(xml: bytes) -> bytes:
+        def swap(match: re.Match[bytes]) -> bytes:
+            value = values.get(match.group(1))
+            return (
+                match.group(0)
+                if value is None
+                else b'<c r="%s"><v>%s</v></c>'
+                % (
+                    match.group(1),
+                    value,
+                )
+            )
+
+        return cell.sub(swap, xml)
+
+    def profile(xml: bytes) -> bytes:
+        return xml.replace(b"<v>7.5</v>", b"<v>NaN</v>").replace(b"<v>7506</v>", b"<v>inf</v>")
+
+    middle = edit_sheet(base, folder / "giua.xlsx", "TiepCongDan", log)
+    path = edit_sheet(middle, folder / "so_nan.xlsx", "ThongTin", profile)
+    base.unlink()
+    middle.unlink()
+    return path
+
+
+def make_long_cells(folder: Path) -> Path:
+    """32.767-character cells in the text columns the report prints, and in personal ones."""
+    long_text = ("Tăng cường đối thoại với Nhân dân. " * 1000)[:LONG]
+    info = [*INFO_ROWS, ["Vị trí địa lý", long_text], ["Cơ cấu chi bộ", long_text]]
+    return write_workbook(
+        folder / "o_dai.xlsx",
+        {
+            "ThongTin": info,
+            "TiepCongDan": [
+                [*LOG_HEADER, "Nội dung", "Ghi chú"],
+                ["14/3/2024", "Thường xuyên", 1, "Kiến nghị", "Đất đai", long_text, long_text],
+            ],
+            "VanBan": [
+                ["Số ký hiệu", "Ngày ban hành", "Trích yếu", "Nhóm"],
+                ["17/KH-UBND", "22/02/2024", long_text, "Lãnh đạo chỉ đạo"],
+            ],
+            "NoiDung": [["Mục", "Nội dung"], ["I", long_text], ["IV", long_text]],
+        },
+    )
+
+
+def make_two_hundred_sheets(folder: Path) -> Path:
+    book = openpyxl.load_workbook(SAMPLE)
+    for index in range(192):
+        extra = book.create_sheet(f"Trang phụ {index + 1}")
+        extra["A1"] = "Ghi chép"
+        extra["B2"] = index
+    assert len(book.sheetnames) == 200
+    path = folder / "hai_tram_trang.xlsx"
+    book.save(path)
+    return path
+
+
+def make_vietnamese_name(folder: Path) -> Path:
+    return sample_copy(folder, "Sổ dân vận xã Tân Hưng 2024.xlsx")
+
+
+# --- .xls (BIFF8 in an OLE2 compound file) and .ods, written by hand: no extra dependency -----
+
+
+def sample_rows() -> dict[str, list[list[Any]]]:
+    book = openpyxl.load_workbook(SAMPLE)
+    return {
+        sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()] for sheet in book
+    }
+
+
+def _biff(kind: int, body: bytes = b"") -> bytes:
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def _biff_bof(substream: int) -> bytes:
+    return _biff(0x0809, struct.pack("<HHHHII", 0x0600, substream, 0x0DBB, 0x07CC, 0, 6))
+
+
+def _biff_cell(row: int, col: int, value: Any) -> bytes:
+    if isinstance(value, dt.datetime | dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        value = (day - dt.date(1899, 12, 30)).days  # an Excel serial number
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _biff(0x0203, struct.pack("<HHHd", row, col, 15, float(value)))
+    text = str(value)
+    return _biff(
+        0x0204,
+        struct.pack("<HHHHB", row, col, 15, len(text), 1) + text.encode("utf-16-le"),
+    )
+
+
+def biff_workbook(sheets: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
+    """A BIFF8 Workbook stream: globals (BOUNDSHEET per sheet) then one substream a sheet."""
+    bodies = []
+    for rows in sheets.values():
+        cells = [
+            _biff_cell(r, c, value)
+            for r, row in enumerate(rows)
+            for c, value in enumerate(row)
+            if value is not None
+        ]
+        bodies.append(_biff_bof(0x10) + b"".join(cells) + _biff(0x000A))
+
+    def globals_part(offsets: Sequence[int]) -> bytes:
+        records = [_biff_bof(0x05), _biff(0x0042, struct.pack("<H", 1200))]
+        for name, offset in zip(sheets, offsets, strict=True):
+            raw = name.encode("utf-16-le")
+            records.append(_biff(0x0085, struct.pack("<IBBBB", offset, 0, 0, len(name), 1) + raw))
+        return b"".join([*records, _biff(0x000A)])
+
+    position = len(globals_part([0] * len(sheets)))
+    offsets = []
+    for body in bodies:
+        offsets.append(position)
+        position += len(body)
+    return globals_part(offsets) + b"".join(bodies)
+
+
+def compound_file(stream: bytes, name: str = "Workbook") -> bytes:
+    """An OLE2 compound file (version 3, 512-byte sectors) holding one stream."""
+    sector = 512
+    stream = stream.ljust(max(4096, -(-len(stream) // sector) * sector), b"\0")
+    count = len(stream) // sector
+    fat_sectors = 1
+    while fat_sectors * 128 < fat_sectors + 1 + count:
+        fat_sectors += 1
+    first = fat_sectors + 1  # FAT sectors, then the directory, then the stream
+    fat = [0xFFFFFFFD] * fat_sectors + [0xFFFFFFFE]
+    fat += [first + i + 1 for i in range(count - 1)] + [0xFFFFFFFE]
+    fat += [0xFFFFFFFF] * (fat_sectors * 128 - len(fat))
+
+    def entry(entry_name: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = entry_name.encode("utf-16-le") + b"\0\0"
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBBIII", len(raw), kind, 1, 0xFFFFFFFF, 0xFFFFFFFF, child)
+            + bytes(36)
+            + struct.pack("<IQ", start, size)
+        )
+
+    directory = entry("Root Entry", 5, 1, 0xFFFFFFFE, 0)
+    directory += entry(name, 2, 0xFFFFFFFF, first, len(stream))
+    header = (
+        OLE_MAGIC
+        + bytes(16)
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<IIIIIII", 0, fat_sectors, fat_sectors, 0, 4096, 0xFFFFFFFE, 0)
+        + struct.pack("<II", 0xFFFFFFFE, 0)
+    )
+    difat = [*range(fat_sectors), *[0xFFFFFFFF] * (109 - fat_sectors)]
+    header = header[:76] + struct.pack("<109I", *difat)
+    assert len(header) == sector
+    return header + struct.pack(f"<{len(fat)}I", *fat) + directory.ljust(sector, b"\0") + stream
+
+
+def make_xls(folder: Path) -> Path:
+    path = folder / "so_cu.xls"
+    path.write_bytes(compound_file(biff_workbook(sample_rows())))
+    return path
+
+
+def make_far_cell_xls(folder: Path) -> Path:
+    """A BIFF cell record at column 65.535 (Excel's own limit is 255)."""
+    rows = sample_rows()
+    stream = biff_workbook(rows)
+    far = _biff(0x0203, struct.pack("<HHHd", 65_535, 65_535, 15, 1.0))
+    stream = stream[:-4] + far + stream[-4:]  # before the last sheet's EOF record
+    path = folder / "o_xa.xls"
+    path.write_bytes(compound_file(stream))
+    return path
+
+
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+    '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+    'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def _ods_cell(value: Any) -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, dt.datetime | dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value="{day.isoformat()}">'
+            f"<text:p>{day:%d/%m/%Y}</text:p></table:table-cell>"
+        )
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    lines = "".join(f"<text:p>{escape(line)}</text:p>" for line in str(value).split("\n"))
+    return f'<table:table-cell office:value-type="string">{lines}</table:table-cell>'
+
+
+def write_ods(
+    path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], extra_rows: str = ""
+) -> Path:
+    """A minimal .ods; ``extra_rows`` (raw XML) closes the last sheet."""
+    tables = []
+    for name, rows in sheets.items():
+        body = "".join(
+            "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+            for row in rows
+        )
+        last = name == list(sheets)[-1]
+        tables.append(
+            f"<table:table table:name={quoteattr(name)}>{body}"
+            f"{extra_rows if last else ''}</table:table>"
+        )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} '
+        f'office:version="1.2"><office:body><office:spreadsheet>{"".join(tables)}'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def make_ods(folder: Path) -> Path:
+    return write_ods(folder / "so_libreoffice.ods", sample_rows())
+
+
+def make_ods_repeat_bomb(folder: Path) -> Path:
+    """A 2 kB .ods whose one row, repeated a million times, holds 100 valued cells: 100
+    million cells once expanded."""
+    bomb = (
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+        'table:number-columns-repeated="100" office:value-type="float" office:value="1"/>'
+        "</table:table-row>"
+    )
+    rows = {"ThongTin": INFO_ROWS, "TiepCongDan": [LOG_HEADER]}
+    return write_ods(folder / "bom_lap.ods", rows, bomb)
+
+
+# --- the corpus --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    make: Callable[[Path], Path]
+    outcome: str  # "ok": a correct result; "error": a clear error; "either"
+    words: str = ""  # what the error says, beside the file's name
+    heavy: bool = False  # run in a child process, its peak memory measured
+    sample_figures: bool = True  # a correct result has the sample's figures
+
+
+CASES: dict[str, Case] = {
+    "not-a-zip": Case(make_not_a_zip, "error", "không phải sổ Excel đọc được"),
+    "empty": Case(make_empty, "error", "rỗng (0 byte)"),
+    "truncated-10": Case(make_truncated(10), "error", "bị cắt dở"),
+    "truncated-50": Case(make_truncated(50), "error", "bị cắt dở"),
+    "truncated-90": Case(make_truncated(90), "error", "bị cắt dở"),
+    "doc-renamed": Case(make_renamed_doc, "error", "tệp Office đời cũ"),
+    "docx-renamed": Case(make_renamed_docx, "error", "không phải sổ Excel đọc được"),
+    "password": Case(make_password_protected, "error", "có đặt mật khẩu"),
+    "zip-bomb": Case(make_zip_bomb, "error", "bung ra quá lớn", heavy=True),
+    "lying-zip-bomb": Case(make_lying_zip_bomb, "error", "hỏng", heavy=True),
+    "entity-bomb-sheet": Case(make_entity_bomb_in_sheet, "either", heavy=True),
+    "entity-bomb-strings": Case(make_entity_bomb_in_shared_strings, "either", heavy=True),
+    "million-formatted-rows": Case(make_million_formatted_rows, "ok", heavy=True),
+    "far-cell": Case(make_far_cell, "error", "vùng dữ liệu quá lớn", heavy=True),
+    "unclosed-tags": Case(make_unclosed_tags, "ok", heavy=True),
+    "far-cell-xls": Case(make_far_cell_xls, "error", "vùng dữ liệu quá lớn", heavy=True),
+    "ods-repeat-bomb": Case(make_ods_repeat_bomb, "error", "vùng dữ liệu quá lớn", heavy=True),
+    "corrupt-unknown-sheet": Case(make_corrupt_unknown_sheet, "ok"),
+    "corrupt-known-sheet": Case(make_corrupt_known_sheet, "error", "hỏng"),
+    "duplicate-part": Case(make_duplicate_part, "error", "hỏng"),
+    "merged-headers": Case(make_merged_headers, "ok"),
+    "header-row-11": Case(make_header_in_row_11, "error", "Không tìm thấy dòng tiêu đề"),
+    "error-values": Case(make_error_values, "error", "báo lỗi công thức"),
+    "nan-and-infinity": Case(make_nan_and_infinity, "error", "Giá trị «nan» không phải số"),
+    "long-cells": Case(make_long_cells, "ok", sample_figures=False),
+    "200-sheets": Case(make_two_hundred_sheets, "ok"),
+    "vietnamese-name": Case(make_vietnamese_name, "ok"),
+    "xls": Case(make_xls, "ok"),
+    "ods": Case(make_ods, "ok"),
+}
+LIGHT = [name for name, case in CASES.items() if not case.heavy]
+HEAVY = [name for name, case in CASES.items() if case.heavy]
+
+
+class Corpus:
+    """Each hostile file, written on first use in a folder of its own (for ``batch``)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[str, Path] = {}
+
+    def __getitem__(self, name: str) -> Path:
+        if name not in self.files:
+            folder = self.root / name
+            folder.mkdir()
+            path = CASES[name].make(folder)
+            assert list(folder.iterdir()) == [path], "one file per folder"
+            self.files[name] = path
+        return self.files[name]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return Corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def sample_figures() -> dict[str, Any]:
+    result = CliRunner(env=ENV).invoke(app, ["figures", str(SAMPLE), "--period", "9m", "--json"])
+    assert result.exit_code == 0, result.output
+    figures: dict[str, Any] = json.loads(result.stdout)
+    return figures
+
+
+# --- one run and what it must show -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    command: str
+    exit_code: int
+    stdout: str
+    output: str  # stdout and stderr
+    exception: str | None  # an exception other than SystemExit, as text
+    seconds: float
+
+
+def arguments(command: str, file: Path, workdir: Path) -> list[str]:
+    if command == "validate":
+        return ["validate", str(file)]
+    if command == "figures":
+        return ["figures", str(file), "--period", "9m", "--json"]
+    if command == "build":
+        out = workdir / "bao_cao.docx"
+        return ["build", str(file), "--period", "9m", "--date", DATE, "-o", str(out)]
+    return ["batch", str(file.parent), "--period", "9m", "--date", DATE, "-o", str(workdir)]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def docx_parts_parse(path: Path) -> None:
+    Document(str(path))
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                etree.fromstring(archive.read(name))
+
+
+def summary_rows(workdir: Path) -> list[list[Any]]:
+    (summary,) = workdir.glob("tong_hop_*.xlsx")
+    sheet = openpyxl.load_workbook(summary)["TongHop"]
+    return [list(row) for row in sheet.iter_rows(min_row=7, values_only=True) if row[0]]
+
+
+def check_run(case: Case, run: Run, file: Path, workdir: Path, expected: dict[str, Any]) -> None:
+    where = f"{run.command}: {run.output[-2000:]}"
+    assert "Traceback" not in run.output, where
+    assert run.exception is None, f"{run.command}: {run.exception}"
+    assert run.seconds < RUN_SECONDS, f"{run.command} took {run.seconds:.1f} s"
+    assert run.exit_code in (0, 1), where
+    outcome = case.outcome
+    if outcome == "either":
+        outcome = "ok" if run.exit_code == 0 else "error"
+    written = listing(workdir)
+    assert not [name for name in written if name.endswith(".tmp")], written
+    if outcome == "error":
+        assert run.exit_code == 1, where
+        text = flat(run.output)
+        assert file.name in text, where
+        if run.command == "batch":
+            (row,) = summary_rows(workdir)
+            assert row[3] == file.name and row[4] == "Lỗi", row
+            assert case.words in flat(str(row[5])), row
+            assert [n for n in written if not n.startswith("tong_hop_")] == [], written
+        else:
+            assert "Lỗi" in text or "lỗi" in text, where
+            assert case.words in text, where
+            assert written == [], written
+        return
+    assert run.exit_code == 0, where
+    if run.command == "validate":
+        assert "hợp lệ" in run.output, where
+        assert written == []
+    elif run.command == "figures":
+        figures = json.loads(run.stdout)
+        if case.sample_figures:
+            assert figures == expected
+        assert written == []
+    elif run.command == "build":
+        assert written == ["bao_cao.docx"], written
+        docx_parts_parse(workdir / "bao_cao.docx")
+    else:
+        reports = [name for name in written if name.endswith(".docx")]
+        assert len(reports) == 1 and len(written) == 2, written
+        docx_parts_parse(workdir / reports[0])
+        (row,) = summary_rows(workdir)
+        assert row[4] == "Đã lập", row
+
+
+def invoke(command: str, file: Path, workdir: Path) -> Run:
+    runner = CliRunner(env=ENV)
+    begin = time.perf_counter()
+    result = runner.invoke(app, arguments(command, file, workdir))
+    seconds = time.perf_counter() - begin
+    exception = result.exception
+    shown = None if exception is None or isinstance(exception, SystemExit) else repr(exception)
+    return Run(command, result.exit_code, result.stdout, result.output, shown, seconds)
+
+
+# --- light files: in process ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("name", LIGHT)
+def test_light_file_through_every_command(
+    name: str,
+    command: str,
+    corpus: Corpus,
+    sample_figures: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    file = corpus[name]
+    before = (sha256(file), listing(file.parent))
+    workdir = tmp_path / "out"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)  # anything written by mistake lands where it is seen
+    run = invoke(command, file, workdir)
+    check_run(CASES[name], run, file, workdir, sample_figures)
+    assert (sha256(file), listing(file.parent)) == before, "the input was modified"
+
+
+# --- heavy files: in a child process, peak memory measured ----------------------------------------
+
+_CHILD = """
+import json, os, resource, sys, time
+from typer.testing import CliRunner
+from danvan_cli.cli import app
+runs = []
+for command, args, cwd in json.loads(sys.argv[1]):
+    os.chdir(cwd)
+    begin = time.perf_counter()
+    result = CliRunner(env={"COLUMNS": "250", "NO_COLOR": "1"}).invoke(app, args)
+    error = result.exception
+    runs.append({
+        "command": command, "exit_code": result.exit_code, "stdout": result.stdout,
+        "output": result.output, "seconds": time.perf_counter() - begin,
+        "exception": None if error is None or isinstance(error, SystemExit) else repr(error),
+    })
+def peak_mb():
+    # VmHWM starts afresh with this program; ru_maxrss would count the forked pytest too.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(json.dumps({"runs": runs, "peak_mb": peak_mb()}))
+"""
+
+
+def run_in_child(jobs: list[tuple[str, list[str], Path]]) -> tuple[list[Run], int]:
+    env = {**os.environ, **ENV}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    payload = json.dumps([(command, args, str(cwd)) for command, args, cwd in jobs])
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, payload],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=RUN_SECONDS * len(jobs) + 30,
+        check=False,
+    )
+    assert done.returncode == 0, f"child died ({done.returncode}): {done.stderr[-3000:]}"
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    return [Run(**run) for run in data["runs"]], int(data["peak_mb"])
+
+
+@pytest.mark.parametrize("name", HEAVY)
+def test_heavy_file_through_every_command(
+    name: str, corpus: Corpus, sample_figures: dict[str, Any], tmp_path: Path
+) -> None:
+    file = corpus[name]
+    before = (sha256(file), listing(file.parent))
+    workdirs = {command: tmp_path / command for command in COMMANDS}
+    for folder in workdirs.values():
+        folder.mkdir()
+    jobs = [(c, arguments(c, file, workdirs[c]), workdirs[c]) for c in COMMANDS]
+    runs, peak_mb = run_in_child(jobs)
+    for run in runs:
+        check_run(CASES[name], run, file, workdirs[run.command], sample_figures)
+    assert peak_mb < MEMORY_MB, f"peak memory {peak_mb} MB"
+    assert (sha256(file), listing(file.parent)) == before, "the input was modified"
+
+
+# --- what the corpus cannot say by itself -----------------------------------------------------
+
+
+def test_zip_bomb_is_past_the_documented_limit(corpus: Corpus) -> None:
+    with zipfile.ZipFile(corpus["zip-bomb"]) as archive:
+        inflated = sum(info.file_size for info in archive.infolist())
+    assert inflated > MAX_UNZIPPED_BYTES
+    assert corpus["zip-bomb"].stat().st_size < inflated // 100
+
+
+def test_error_values_are_reported_cell_by_cell(corpus: Corpus) -> None:
+    result = CliRunner(env=ENV).invoke(app, ["validate", "--json", str(corpus["error-values"])])
+    assert result.exit_code == 1
+    (report,) = json.loads(result.stdout)["files"]
+    flagged = {i["cell"] for i in report["issues"] if i["code"] == "error-value"}
+    expected = {f"{col}{row}" for col in "ABCDE" for row in range(2, ERROR_ROWS + 2)}
+    assert flagged == expected
+    assert all(i["sheet"] == "TiepCongDan" for i in report["issues"])
+
+
+def test_nan_and_infinity_are_reported_cell_by_cell(corpus: Corpus) -> None:
+    result = CliRunner(env=ENV).invoke(app, ["validate", "--json", str(corpus["nan-and-infinity"])])
+    (report,) = json.loads(result.stdout)["files"]
+    located = {(i["sheet"], i["cell"], i["code"]) for i in report["issues"]}
+    assert located == {
+        ("ThongTin", "B5", "bad-decimal"),
+        ("ThongTin", "B6", "bad-number"),
+        ("TiepCongDan", "A2", "bad-date"),
+        ("TiepCongDan", "C2", "bad-number"),
+        ("TiepCongDan", "A3", "bad-date"),
+        ("TiepCongDan", "C3", "bad-number"),
+        ("TiepCongDan", "A4", "bad-date"),
+    }
+
+
+def test_long_cells_come_out_whole(corpus: Corpus, tmp_path: Path) -> None:
+    out = tmp_path / "bao_cao.docx"
+    args = ["build", str(corpus["long-cells"]), "--period", "9m", "--date", DATE, "-o", str(out)]
+    result = CliRunner(env=ENV).invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    long_text = ("Tăng cường đối thoại với Nhân dân. " * 1000)[:LONG].strip()
+    assert text.count(long_text[:-1]) >= 2  # NoiDung I and the document's trích yếu at least
+
+
+def test_header_in_row_11_names_the_sheet(corpus: Corpus) -> None:
+    result = CliRunner(env=ENV).invoke(app, ["validate", str(corpus["header-row-11"])])
+    assert result.exit_code == 1
+    assert "trong 10 dòng đầu của trang «TiepCongDan»" in flat(result.output)
