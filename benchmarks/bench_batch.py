@@ -104,7 +104,8 @@ def time_baseline(folder: Path, count: int) -> dict[str, float]:
 
     from danvan_cli import render
     from danvan_cli.build import PeriodRequest, compute_for
-    from danvan_cli.render import ReportTemplate, build_context, default_template_path
+    from danvan_cli.context import build_context
+    from danvan_cli.render import ReportTemplate, default_template_path
 
     request = PeriodRequest(code="9m")
     paths = [workbook_path(folder, i) for i in range(count)]

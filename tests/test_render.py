@@ -19,6 +19,7 @@ from docx.shared import Cm, Mm, Pt
 from lxml import etree
 
 from danvan_cli import render
+from danvan_cli.context import build_context
 from danvan_cli.errors import DanvanError, OutputExistsError, TemplateError
 from danvan_cli.figures import (
     ByKind,
@@ -41,7 +42,6 @@ from danvan_cli.models import CommuneData, Note, UnitInfo
 from danvan_cli.period import Period, parse_period
 from danvan_cli.render import (
     ReportTemplate,
-    build_context,
     check_template,
     convert_to_pdf,
     default_template_path,

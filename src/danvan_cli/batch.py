@@ -244,7 +244,7 @@ def _render_one(path: Path, job: _Job, template: ReportTemplate) -> _Rendered:
     """Read, check, compute and render one workbook; never raises."""
     try:
         from danvan_cli.build import compute_for, default_output_name
-        from danvan_cli.render import build_context
+        from danvan_cli.context import build_context
 
         try:
             computed = compute_for(path, job.request)

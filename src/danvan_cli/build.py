@@ -228,8 +228,9 @@ def build_report(
 ) -> BuildResult:
     """Everything ``danvan build`` does for one workbook; ``template`` may be prepared once and
     shared by many calls (batch)."""
+    from danvan_cli.context import build_context
     from danvan_cli.output import ensure_writable
-    from danvan_cli.render import ReportTemplate, build_context, convert_to_pdf, render_report
+    from danvan_cli.render import ReportTemplate, convert_to_pdf, render_report
 
     if output is not None and output.suffix.lower() != ".docx":
         raise UsageError(f"Tệp ra «{output}» phải có đuôi .docx.")
