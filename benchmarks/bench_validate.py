@@ -30,6 +30,8 @@ def make_log(path: Path, rows: int, seed: int = 7) -> None:
     """A large ward's workbook: ThongTin plus a TiepCongDan sheet of ``rows`` receptions."""
     import openpyxl
 
+    from danvan_cli.schema import TIEP_CONG_DAN
+
     rng = random.Random(seed)
     book = openpyxl.Workbook(write_only=True)
     info = book.create_sheet("ThongTin")
@@ -44,23 +46,7 @@ def make_log(path: Path, rows: int, seed: int = 7) -> None:
     log = book.create_sheet("TiepCongDan")
     log.append(["SỔ TIẾP CÔNG DÂN NĂM 2024"])
     log.append([])
-    log.append(
-        [
-            "STT",
-            "Ngày tiếp",
-            "Buổi",
-            "Hình thức tiếp",
-            "Người tiếp",
-            "Số người",
-            "Mã vụ việc",
-            "Phân loại",
-            "Lĩnh vực",
-            "Họ tên",
-            "Địa chỉ",
-            "Số CCCD",
-            "Nội dung",
-        ]
-    )
+    log.append([c.title for c in TIEP_CONG_DAN.columns if c.key != "remark"])
     start = dt.date(2024, 1, 1)
     for number in range(1, rows + 1):
         log.append(

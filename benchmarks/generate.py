@@ -27,6 +27,17 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from danvan_cli.schema import (
+    DON_THU,
+    MO_HINH,
+    MOT_CUA,
+    NOI_DUNG,
+    THU_TUC,
+    TIEP_CONG_DAN,
+    VAN_BAN,
+    Sheet,
+)
+
 YEAR = 2024
 CANARY_NAME = "Nguyễn Văn Canary"
 CANARY_ID = "001099012345"
@@ -161,48 +172,19 @@ FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "B�
 MIDDLE = ("Văn", "Thị", "Đức", "Minh", "Ngọc", "Hữu")
 GIVEN = ("An", "Bình", "Cường", "Dung", "Hạnh", "Lan", "Nam", "Phúc", "Sơn", "Tâm", "Yến")
 
-H_RECEPTION = (
-    "STT",
-    "Ngày tiếp",
-    "Buổi",
-    "Hình thức tiếp",
-    "Người tiếp",
-    "Số người",
-    "Mã vụ việc",
-    "Phân loại",
-    "Lĩnh vực",
-    "Họ tên",
-    "Địa chỉ",
-    "Số CCCD",
-    "Nội dung",
-)
-H_PETITION = (
-    "Ngày nhận",
-    "Phân loại",
-    "Nguồn đơn",
-    "Đủ điều kiện xử lý",
-    "Đã xử lý",
-    "Người gửi",
-    "Nội dung",
-)
-H_DOSSIER = (
-    "Tháng",
-    "Lĩnh vực",
-    "Kỳ trước chuyển sang",
-    "Trực tuyến",
-    "Trực tiếp",
-    "Bưu chính",
-    "Tổng tiếp nhận",
-    "Trước hạn",
-    "Đúng hạn",
-    "Quá hạn",
-    "Đang giải quyết trong hạn",
-    "Đang giải quyết quá hạn",
-)
-H_PROCEDURE = ("Lĩnh vực", "Số TTHC", "DVC toàn trình", "DVC một phần")
-H_DOCUMENT = ("Số ký hiệu", "Ngày ban hành", "Trích yếu", "Cơ quan ban hành", "Nhóm")
-H_MODEL = ("Tên mô hình", "Đơn vị thực hiện", "Lĩnh vực", "Năm công nhận")
-H_PROSE = ("Mục", "Nội dung")
+
+def _titles(sheet: Sheet, without: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Header titles in schema order: the schema is the one source of column names."""
+    return tuple(column.title for column in sheet.columns if column.key not in without)
+
+
+H_RECEPTION = _titles(TIEP_CONG_DAN, without=("remark",))
+H_PETITION = _titles(DON_THU)
+H_DOSSIER = _titles(MOT_CUA)
+H_PROCEDURE = _titles(THU_TUC)
+H_DOCUMENT = _titles(VAN_BAN)
+H_MODEL = _titles(MO_HINH)
+H_PROSE = _titles(NOI_DUNG)
 
 
 @functools.lru_cache(maxsize=1)
