@@ -4,12 +4,12 @@ that look across rows and sheets."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from danvan_cli.models import DossierMonth, Procedure, Reception
+from danvan_cli.models import DossierMonth, Procedure
 
 
 class Severity(str, Enum):
@@ -320,32 +320,48 @@ def check_procedures(
 
 
 def check_receptions(
-    report: Report, sheet: str, columns: CellOf, rows: Iterable[Reception]
+    report: Report,
+    sheet: str,
+    columns: CellOf,
+    numbers: Sequence[int],
+    typed: Mapping[str, Sequence[Any]],
+    valid: Sequence[int],
 ) -> None:
-    """A matter (same Mã vụ việc) whose visits disagree on the kind."""
-    from danvan_cli.figures import MatterKey, matter_key
+    """A matter (same Mã vụ việc) whose visits disagree on the kind. Works on the typed columns
+    of the log (row numbers, dates, codes, kinds), so ``validate`` needs no row objects."""
+    from danvan_cli.figures import case_key
     from danvan_cli.schema import KINDS_OF_MATTER
 
+    codes, kinds, dates = typed.get("case_code"), typed.get("kind"), typed.get("date")
+    if codes is None or kinds is None or dates is None:
+        return
+    keys: dict[str, str] = {}
+    first_kind: dict[str, str] = {}
+    conflicted: set[str] = set()
+    for ok, code, kind in zip(valid, codes, kinds, strict=True):
+        if ok and code:
+            key = keys.get(code)
+            if key is None:
+                key = keys[code] = case_key(code)
+            if first_kind.setdefault(key, kind) != kind:
+                conflicted.add(key)
+    if not conflicted:
+        return
     labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
-    kinds: dict[MatterKey, set[str]] = defaultdict(set)
-    visits: dict[MatterKey, list[Reception]] = defaultdict(list)
-    for position, row in enumerate(rows):
-        if row.case_code:
-            key = matter_key(row, position)
-            kinds[key].add(row.kind)
-            visits[key].append(row)
-    for key, seen_kinds in kinds.items():
-        if len(seen_kinds) == 1:
-            continue
-        ordered = sorted(visits[key], key=lambda r: (r.date, r.row))
-        first = ordered[0]
-        for row in ordered[1:]:
-            if row.kind != first.kind:
+    visits: dict[str, list[tuple[Any, int, str, str]]] = defaultdict(list)
+    for ok, number, day, code, kind in zip(valid, numbers, dates, codes, kinds, strict=True):
+        if ok and code and keys[code] in conflicted:
+            visits[keys[code]].append((day, number, code, kind))
+    for key in sorted(visits, key=lambda k: min(v[1] for v in visits[k])):
+        ordered = sorted(visits[key])
+        _, first_row, _, first = ordered[0]
+        for _, number, code, kind in ordered[1:]:
+            if kind != first:
                 report.add(
                     "kind-mismatch",
-                    f"Vụ việc «{row.case_code}» ghi {labels[row.kind]} ở dòng này nhưng "
-                    f"{labels[first.kind]} ở lượt đầu (dòng {first.row}).",
+                    f"Vụ việc «{code}» ghi {labels[kind]} ở dòng này nhưng "
+                    f"{labels[first]} ở lượt đầu (dòng {first_row}).",
                     sheet,
-                    _ref(columns, "kind", row.row),
+                    _ref(columns, "kind", number),
                     "Phân loại",
                 )

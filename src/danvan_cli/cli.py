@@ -229,7 +229,7 @@ def validate(
         paths = list(files) if files else [resolve_workbook(None)]
         if annotate is not None and len(paths) != 1:
             raise _usage("--annotate chỉ dùng với một sổ.")
-        reports = [load(path).report for path in paths]
+        reports = [load(path, want_data=False).report for path in paths]
         if as_json:
             payload = {"schema": "danvan.validate/1", "files": [r.to_json() for r in reports]}
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

@@ -253,8 +253,13 @@ MatterKey = tuple[str, object]
 def matter_key(reception: Reception, position: int) -> MatterKey:
     """Visits sharing a Mã vụ việc are one matter (case and spacing ignored); a visit without
     a code is a matter of its own, told apart by its ``position`` in the log."""
-    code = " ".join((reception.case_code or "").split()).casefold()
+    code = case_key(reception.case_code)
     return ("code", code) if code else ("visit", position)
+
+
+def case_key(code: str | None) -> str:
+    """A Mã vụ việc as matched: case and spacing ignored; "" when blank."""
+    return " ".join((code or "").split()).casefold()
 
 
 def _by_kind(kinds: Iterable[str]) -> ByKind:
