@@ -6,7 +6,6 @@ personal data anywhere in the .docx."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zipfile
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from docx import Document
 from docx.shared import Length
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from support import flat, no_traceback, sha256
 from typer.testing import CliRunner, Result
 
 from danvan_cli import __version__
@@ -37,20 +37,6 @@ VIETNAMESE = re.compile("[ăâđêôơưàáảãạằắẳẵặầấẩẫ�
 
 def invoke(runner: CliRunner, *args: str | Path) -> Result:
     return runner.invoke(app, [str(a) for a in args])
-
-
-def flat(text: str) -> str:
-    """Output with line wrapping undone, to look for whole messages."""
-    return " ".join(text.split())
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def no_traceback(result: Result) -> None:
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
 
 
 def listing(folder: Path) -> set[str]:

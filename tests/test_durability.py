@@ -6,7 +6,6 @@ full traceback with it."""
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from support import flat, sha256
 from typer.testing import CliRunner, Result
 
 from danvan_cli import output, reading
@@ -35,14 +35,6 @@ def invoke(*args: str | Path) -> Result:
 
 def listing(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 # --- ways a write can die halfway ----------------------------------------------------------------

@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from support import flat, no_traceback
 from typer.testing import CliRunner, Result
 
 from danvan_cli.cli import app
@@ -116,16 +117,6 @@ def figures_json(runner: CliRunner, *args: str | Path) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
     payload: dict[str, Any] = json.loads(result.stdout)
     return payload
-
-
-def flat(text: str) -> str:
-    """Output with line wrapping undone, to look for whole messages."""
-    return " ".join(text.split())
-
-
-def no_traceback(result: Result) -> None:
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ one value in XFD1048576 used to abort the whole process).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -36,6 +35,7 @@ import pytest
 from conftest import INFO_ROWS, write_workbook
 from docx import Document
 from lxml import etree
+from support import flat, sha256
 from typer.testing import CliRunner
 
 from danvan_cli.cli import app
@@ -764,16 +764,8 @@ def arguments(command: str, file: Path, workdir: Path) -> list[str]:
     return ["batch", str(file.parent), "--period", "9m", "--date", DATE, "-o", str(workdir)]
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def listing(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def docx_parts_parse(path: Path) -> None:

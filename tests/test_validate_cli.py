@@ -3,7 +3,6 @@ annotated copy, bad files, and no personal data in anything it prints."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zipfile
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from support import flat, no_traceback, sha256
 from typer.testing import CliRunner, Result
 
 from danvan_cli.annotate import ERROR_FILL, WARNING_FILL
@@ -29,20 +29,6 @@ ISSUE_KEYS = {"severity", "code", "sheet", "cell", "column", "message", "hint"}
 
 def validate(runner: CliRunner, *args: str | Path) -> Result:
     return runner.invoke(app, ["validate", *(str(a) for a in args)])
-
-
-def flat(text: str) -> str:
-    """Output with line wrapping undone, to look for whole messages."""
-    return " ".join(text.split())
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def no_traceback(result: Result) -> None:
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
 
 
 # --- the samples ---------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 import tomllib
 
 from danvan_cli.errors import DanvanError, InvalidWorkbookError, UsageError
-from danvan_cli.vietnamese import ParseError, parse_date
+from danvan_cli.vietnamese import ParseError, parse_date, strip_marks
 
 if TYPE_CHECKING:
     from danvan_cli.checks import Report
@@ -207,8 +206,7 @@ system allows, whatever a clerk typed as the unit's name."""
 
 def slug(text: str) -> str:
     """``xã Tân Hưng`` -> ``xa_tan_hung`` for file names (at most SLUG_LENGTH characters)."""
-    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    plain = strip_marks(text).lower()
     return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")[:SLUG_LENGTH].strip("_") or "don_vi"
 
 

@@ -50,7 +50,6 @@ ISSUE_TYPES: dict[str, IssueType] = {
             "Cột không dùng",
             "Cột này bị bỏ qua; nếu là cột của mẫu, sửa lại tên cho đúng.",
         ),
-        IssueType("duplicate-column", W, "Cột trùng tên", "Xóa hoặc đổi tên cột trùng."),
         IssueType("required", E, "Thiếu dữ liệu bắt buộc", "Điền giá trị vào ô này."),
         IssueType(
             "bad-date",

@@ -35,6 +35,7 @@ from danvan_cli.vietnamese import (
     date_line,
     fold,
     format_date,
+    split_recipients,
     upper_vi,
 )
 
@@ -245,10 +246,7 @@ def _recipients(lines: tuple[str, ...]) -> tuple[list[str], str]:
     result: list[str] = []
     archive = "VT"
     for line in lines:
-        for part in clean_text(line).split("\n"):
-            text = _strip_ends(part, lead="-–•+*", trail=";,.")
-            if not text:
-                continue
+        for text in split_recipients(clean_text(line)):
             match = _ARCHIVE.match(text)
             if match:
                 archive = _strip_ends(match.group(1), trail=";,.") or "VT"

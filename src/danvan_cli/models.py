@@ -125,6 +125,3 @@ class CommuneData(BaseModel):
     documents: tuple[Document, ...] = ()
     models: tuple[Model, ...] = ()
     notes: tuple[Note, ...] = ()
-
-    def notes_for(self, section: str) -> list[str]:
-        return [note.text for note in self.notes if note.section == section]

@@ -48,6 +48,7 @@ from danvan_cli.vietnamese import (
     parse_count,
     parse_date,
     parse_decimal,
+    split_recipients,
 )
 from danvan_cli.workbook import Table, Workbook, is_blank, open_workbook
 
@@ -201,7 +202,7 @@ def judge(
 ) -> tuple[Any, str | None, str | None]:
     """(typed value, None, None), (_BLANK, None, None) or (_BAD, issue code, message) for one
     non-formula cell of ``column``; pure, so a column can share one verdict per distinct value."""
-    if raw is None or raw == "" or (type(raw) is str and raw.isspace()):
+    if is_blank(raw):
         if column.kind is Kind.BOOL:
             return False, None, None
         if column.required:
@@ -272,7 +273,7 @@ class _Reader:
                 )
             return None
         for ref, text in table.unknown_columns:
-            shown = text if len(text) <= 40 else text[:37] + "…"
+            shown = _shown(text)
             self.report.add(
                 "unknown-column", f"Cột «{shown}» không có trong mẫu, bị bỏ qua.", table.name, ref
             )
@@ -565,15 +566,3 @@ class _Reader:
 def _name(book: Workbook, spec: Sheet) -> str:
     table = book.tables.get(spec.key)
     return table.name if table is not None else spec.title
-
-
-def split_recipients(text: str) -> tuple[str, ...]:
-    """One recipient a line or ``;``-separated; list marks, end punctuation and «Lưu: VT» are
-    dropped (the template adds them)."""
-    parts = [p for line in text.replace("\r", "\n").split("\n") for p in line.split(";")]
-    out: list[str] = []
-    for part in parts:
-        item = part.strip().lstrip("-–•+").strip().rstrip(";.,").strip()
-        if item and fold(item) not in {"luuvt", "luu", "luuvanthu"}:
-            out.append(item)
-    return tuple(out)

@@ -272,10 +272,6 @@ class ReportTemplate:
             self._templates[name] = self._compile(self._env, part)
         self._prefix = _zip_prefix(untouched)
 
-    @property
-    def part_names(self) -> tuple[str, ...]:
-        return tuple(self._parts)
-
     @staticmethod
     def _compile(env: SandboxedEnvironment, part: _Part) -> jinja2.Template:
         try:

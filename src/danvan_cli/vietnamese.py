@@ -13,6 +13,12 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _FOLD_DROP = re.compile(r"[^a-z0-9]+")
 
 
+def strip_marks(text: str) -> str:
+    """Letters without their marks: ``Đồng Hới`` -> ``Dong Hoi`` (NFKD, so ``²`` -> ``2``)."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Key for matching names: no case, diacritics, spaces, underscores or punctuation.
@@ -20,9 +26,7 @@ def fold(text: str) -> str:
     ``fold("Tiếp công dân") == fold("tiep_cong_dan") == fold("TIEP CONG DAN")``; NFC and NFD
     spellings fold alike.
     """
-    decomposed = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _FOLD_DROP.sub("", plain.casefold())
+    return _FOLD_DROP.sub("", strip_marks(text).casefold())
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -154,6 +158,18 @@ def parse_bool(value: object) -> bool:
     if key in _FALSE:
         return False
     raise ParseError("chỉ nhận Có/Không (hoặc x để trống, 1/0)")
+
+
+def split_recipients(text: str) -> tuple[str, ...]:
+    """One recipient a line or ``;``-separated; list marks, end punctuation and «Lưu: VT» are
+    dropped (the template adds them)."""
+    parts = [p for line in text.replace("\r", "\n").split("\n") for p in line.split(";")]
+    out: list[str] = []
+    for part in parts:
+        item = part.strip().lstrip("-–•+*").strip().rstrip(";.,").strip()
+        if item and fold(item) not in {"luuvt", "luu", "luuvanthu"}:
+            out.append(item)
+    return tuple(out)
 
 
 # --- formatting ----------------------------------------------------------------------------
