@@ -206,7 +206,7 @@ def test_months_partition_the_year(year: int, window: str) -> None:
             "q1",
             "quý I năm 2024",
             "quý II năm 2024",
-            "quý I năm; phương hướng, nhiệm vụ quý II năm 2024",
+            "quý I năm 2024; phương hướng, nhiệm vụ quý II năm 2024",
             "quý I năm 2024",
         ),
         (
@@ -220,7 +220,7 @@ def test_months_partition_the_year(year: int, window: str) -> None:
             "t9",
             "tháng 9 năm 2024",
             "tháng 10 năm 2024",
-            "tháng 9 năm; phương hướng, nhiệm vụ tháng 10 năm 2024",
+            "tháng 9 năm 2024; phương hướng, nhiệm vụ tháng 10 năm 2024",
             "tháng 9 năm 2024",
         ),
         (
@@ -234,7 +234,7 @@ def test_months_partition_the_year(year: int, window: str) -> None:
             "t1",
             "tháng 01 năm 2024",
             "tháng 02 năm 2024",
-            "tháng 01 năm; phương hướng, nhiệm vụ tháng 02 năm 2024",
+            "tháng 01 năm 2024; phương hướng, nhiệm vụ tháng 02 năm 2024",
             "tháng 01 năm 2024",
         ),
     ],
@@ -248,6 +248,50 @@ def test_labels(
     assert period.title_phrase == title_phrase
     assert period.results_label == results_label
     assert period.in_period_text == label
+
+
+#: SPEC §2: every period code of 2024 and its title phrase, written out by hand. The year is
+#: said once only after "đầu năm" with both labels in one year; otherwise each label keeps it.
+TITLES_2024 = {
+    "3m": "3 tháng đầu năm; phương hướng, nhiệm vụ 9 tháng cuối năm 2024",
+    "6m": "6 tháng đầu năm; phương hướng, nhiệm vụ 6 tháng cuối năm 2024",
+    "9m": "9 tháng đầu năm; phương hướng, nhiệm vụ 3 tháng cuối năm 2024",
+    "12m": "năm 2024; phương hướng, nhiệm vụ năm 2025",
+    "q1": "quý I năm 2024; phương hướng, nhiệm vụ quý II năm 2024",
+    "q2": "quý II năm 2024; phương hướng, nhiệm vụ quý III năm 2024",
+    "q3": "quý III năm 2024; phương hướng, nhiệm vụ quý IV năm 2024",
+    "q4": "quý IV năm 2024; phương hướng, nhiệm vụ quý I năm 2025",
+    "t1": "tháng 01 năm 2024; phương hướng, nhiệm vụ tháng 02 năm 2024",
+    "t2": "tháng 02 năm 2024; phương hướng, nhiệm vụ tháng 3 năm 2024",
+    "t3": "tháng 3 năm 2024; phương hướng, nhiệm vụ tháng 4 năm 2024",
+    "t4": "tháng 4 năm 2024; phương hướng, nhiệm vụ tháng 5 năm 2024",
+    "t5": "tháng 5 năm 2024; phương hướng, nhiệm vụ tháng 6 năm 2024",
+    "t6": "tháng 6 năm 2024; phương hướng, nhiệm vụ tháng 7 năm 2024",
+    "t7": "tháng 7 năm 2024; phương hướng, nhiệm vụ tháng 8 năm 2024",
+    "t8": "tháng 8 năm 2024; phương hướng, nhiệm vụ tháng 9 năm 2024",
+    "t9": "tháng 9 năm 2024; phương hướng, nhiệm vụ tháng 10 năm 2024",
+    "t10": "tháng 10 năm 2024; phương hướng, nhiệm vụ tháng 11 năm 2024",
+    "t11": "tháng 11 năm 2024; phương hướng, nhiệm vụ tháng 12 năm 2024",
+    "t12": "tháng 12 năm 2024; phương hướng, nhiệm vụ tháng 01 năm 2025",
+}
+
+
+@pytest.mark.parametrize(("code", "phrase"), TITLES_2024.items())
+def test_title_phrase_of_every_code(code: str, phrase: str) -> None:
+    assert parse_period(code, 2024).title_phrase == phrase
+
+
+@given(years, st.sampled_from(list(TITLES_2024)))
+def test_title_phrase_never_leaves_a_dangling_year_word(year: int, code: str) -> None:
+    period = parse_period(code, year)
+    first, _, second = period.title_phrase.partition("; phương hướng, nhiệm vụ ")
+    assert second == period.next_label
+    # "tháng 9 năm;" with no year after it: only "… đầu năm;" may end so
+    assert first.endswith("đầu năm") or not first.endswith("năm"), first
+    if period.label.endswith(f"đầu năm {year}"):
+        assert first == period.label.removesuffix(f" {year}")
+    else:
+        assert first == period.label
 
 
 def test_labels_do_not_depend_on_the_window() -> None:

@@ -33,10 +33,14 @@ class Period:
 
     @property
     def title_phrase(self) -> str:
-        """``9 tháng đầu năm; phương hướng, nhiệm vụ 3 tháng cuối năm 2024``."""
-        first, _, year = self.label.rpartition(" ")
-        if year != self.next_label.rpartition(" ")[2]:
-            first = self.label
+        """The title's two labels joined (SPEC §2): the year is said once, at the end, only
+        after a first label ending in "đầu năm" when both labels are in the same year
+        (``9 tháng đầu năm; phương hướng, nhiệm vụ 3 tháng cuối năm 2024``); otherwise each
+        keeps its own (``tháng 9 năm 2024; phương hướng, nhiệm vụ tháng 10 năm 2024``)."""
+        year = f" {self.year}"
+        first = self.label
+        if first.endswith(f"đầu năm{year}") and self.next_label.endswith(f"năm{year}"):
+            first = first.removesuffix(year)
         return f"{first}; phương hướng, nhiệm vụ {self.next_label}"
 
     @property
