@@ -9,7 +9,7 @@ and reword in Word or LibreOffice. Layout follows Nghị định 30/2020/NĐ-CP,
 portrait, margins 20/20/30/15 mm, Times New Roman, page numbers centred in the top margin from
 page 2, the two-column header and signature blocks as borderless tables.
 
-Conventions used in the template (see ``danvan_cli.render.build_context`` for every variable):
+Conventions used in the template (see ``danvan_cli.context.build_context`` for every variable):
 
 * ``{%p … %}`` paragraphs (shown small and grey in the template) hold control tags and vanish
   when the report is rendered; ``{%tr … %}`` does the same for table rows;
@@ -523,11 +523,68 @@ def _notes(body: Writer, key: str, defaults: list[str]) -> None:
     body.tag("{%p endfor %}")
 
 
-def _citations(body: Writer, group: str, lead: str) -> None:
-    body.tag(f"{{%p if documents.{group} %}}")
+#: For each document group: what the unit did on the bases cited ("Thực hiện A; B, …") and
+#: the topic that introduces the documents it issued in the period ("Về …, trong … đã ban
+#: hành …"; empty for a plain "Trong …, … đã ban hành …").
+CITATIONS = {
+    "lanh_dao_chi_dao": (
+        "{{ unit.ubnd }} lãnh đạo, chỉ đạo triển khai công tác dân vận chính quyền trên địa bàn "
+        "{{ unit.kind_lower }}",
+        "",
+    ),
+    "tuyen_truyen": (
+        "{{ unit.ubnd }} chỉ đạo tuyên truyền, phổ biến sâu rộng đến cán bộ, công chức và Nhân dân",
+        "tuyên truyền, phổ biến",
+    ),
+    "cai_cach_hanh_chinh": (
+        "{{ unit.ubnd }} tập trung chỉ đạo thực hiện các nhiệm vụ cải cách hành chính",
+        "cải cách hành chính",
+    ),
+    "thu_tuc_hanh_chinh": (
+        "{{ unit.ubnd }} triển khai kiểm soát thủ tục hành chính và thực hiện cơ chế một cửa, "
+        "một cửa liên thông",
+        "kiểm soát thủ tục hành chính",
+    ),
+    "tiep_cong_dan": (
+        "{{ unit.ubnd }} tổ chức tiếp công dân, giải quyết khiếu nại, tố cáo, kiến nghị, phản "
+        "ánh theo đúng quy định",
+        "tiếp công dân, giải quyết khiếu nại, tố cáo",
+    ),
+    "dan_van_kheo": (
+        "{{ unit.ubnd }} chỉ đạo các ban, ngành, đoàn thể triển khai phong trào thi đua “Dân "
+        "vận khéo”",
+        "phong trào thi đua “Dân vận khéo”",
+    ),
+    "phoi_hop_mttq": (
+        "{{ unit.ubnd }} phối hợp, tạo điều kiện để Mặt trận Tổ quốc và các tổ chức chính trị - "
+        "xã hội thực hiện giám sát, phản biện xã hội, góp ý xây dựng Đảng, xây dựng chính quyền",
+        "phối hợp với Mặt trận Tổ quốc và các tổ chức chính trị - xã hội",
+    ),
+}
+
+
+def _cited(key: str) -> str:
+    """The citations of ``bases.G`` or ``issued.G``, joined by "; "."""
+    return (
+        f"{{% for d in {key} %}}{{{{ d.citation }}}}{{% if not loop.last %}}; {{% endif %}}"
+        "{% endfor %}"
+    )
+
+
+def _citations(body: Writer, group: str) -> None:
+    """A group's documents in two sentences: the bases the period's work rests on (other
+    issuers' documents and the unit's own older ones) as "Thực hiện …", then the unit's own
+    documents dated inside the window as issued in the period."""
+    tail, topic = CITATIONS[group]
+    body.tag(f"{{%p if bases.{group} %}}")
+    body.p(f"Thực hiện {_cited(f'bases.{group}')}, {tail}.")
+    body.tag("{%p endif %}")
+    body.tag(f"{{%p if issued.{group} %}}")
+    lead = f"Về {topic}, trong" if topic else "Trong"
     body.p(
-        lead + f"{{% for d in documents.{group} %}}{{{{ d.citation }}}}"
-        "{% if not loop.last %}; {% endif %}{% endfor %}."
+        f"{lead} {{{{ period.in_period_text }}}}{'' if topic else ','} {{{{ unit.ubnd }}}} đã "
+        f"ban hành {{% if issued.{group}|length > 1 %}}các văn bản: {{% endif %}}"
+        f"{_cited(f'issued.{group}')}."
     )
     body.tag("{%p endif %}")
 
@@ -717,26 +774,19 @@ def _section_i(body: Writer) -> None:
 def _section_ii_1_2(body: Writer) -> None:
     body.h(1, "II. KẾT QUẢ CÔNG TÁC DÂN VẬN CHÍNH QUYỀN {{ period.results_label|hoa }}")
     body.h(2, "1. Công tác lãnh đạo, chỉ đạo")
-    _citations(
-        body,
-        "lanh_dao_chi_dao",
-        "Công tác dân vận chính quyền trong kỳ được lãnh đạo, chỉ đạo, triển khai theo các văn "
-        "bản: ",
-    )
+    _citations(body, "lanh_dao_chi_dao")
     _notes(body, "II_1", SECTION_II_1)
     body.h(2, "2. Công tác tuyên truyền, phổ biến, triển khai thực hiện")
-    _citations(
-        body,
-        "tuyen_truyen",
-        "Về tuyên truyền, phổ biến, các văn bản được ban hành, triển khai trong kỳ gồm: ",
-    )
+    _citations(body, "tuyen_truyen")
     _notes(body, "II_2", SECTION_II_2)
 
 
 def _dossier_sentence(body: Writer) -> None:
     body.tag("{%p if dossiers.received or dossiers.carried_over or dossiers.resolved %}")
     body.p(
-        "Kết quả tính đến ngày {{ period.cutoff }}, Bộ phận Tiếp nhận và Trả kết quả "
+        "{% if period.from_year_start %}Kết quả tính đến ngày {{ period.cutoff }}"
+        "{% else %}Trong {{ period.in_period_text }} (từ ngày {{ period.start }} đến ngày "
+        "{{ period.end }}){% endif %}, Bộ phận Tiếp nhận và Trả kết quả "
         "{{ unit.kind_lower }} đã tiếp nhận {{ dossiers.received|dem }} hồ sơ"
         "{% if dossiers.received %} ("
         "{% if dossiers.online %}trực tuyến {{ dossiers.online|dem }} hồ sơ, đạt "
@@ -763,8 +813,10 @@ def _dossier_sentence(body: Writer) -> None:
     )
     body.tag("{%p else %}")
     body.p(
-        "Tính đến ngày {{ period.cutoff }}, Bộ phận Tiếp nhận và Trả kết quả "
-        "{{ unit.kind_lower }} chưa tiếp nhận hồ sơ thủ tục hành chính nào."
+        "{% if period.from_year_start %}Tính đến ngày {{ period.cutoff }}{% else %}Trong "
+        "{{ period.in_period_text }} (từ ngày {{ period.start }} đến ngày {{ period.end }})"
+        "{% endif %}, Bộ phận Tiếp nhận và Trả kết quả {{ unit.kind_lower }} chưa tiếp nhận "
+        "hồ sơ thủ tục hành chính nào."
     )
     body.tag("{%p endif %}")
 
@@ -780,11 +832,12 @@ def _dossier_table(doc: Document, body: Writer) -> None:
         "Tiếp nhận",
         "Trực tuyến",
         "Đã giải quyết",
-        "Trước/ đúng hạn",
+        "Trước, đúng hạn",
         "Quá hạn",
         "Đang giải quyết",
     ]
-    widths = [45.0] + [20.0] * 6
+    # Every header fits two lines at 12 pt; the field names wrap in their own column.
+    widths = [41.0, 19.0, 19.0, 21.0, 22.0, 19.0, 24.0]
     table = doc.add_table(rows=5, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -843,11 +896,7 @@ def _section_ii_3(doc: Document, body: Writer) -> None:
         "nại, tố cáo, những bức xúc, kiến nghị của Nhân dân",
     )
     body.h(4, "a) Về công tác cải cách hành chính")
-    _citations(
-        body,
-        "cai_cach_hanh_chinh",
-        "Về cải cách hành chính, {{ unit.ubnd }} đã ban hành, triển khai các văn bản: ",
-    )
+    _citations(body, "cai_cach_hanh_chinh")
     _notes(body, "II_3_2_a", SECTION_II_3_2_A)
 
     body.h(
@@ -858,12 +907,7 @@ def _section_ii_3(doc: Document, body: Writer) -> None:
         "bàn, dân làm, dân kiểm tra, dân giám sát, dân thụ hưởng”",
     )
     _notes(body, "II_3_2_b", SECTION_II_3_2_B)
-    _citations(
-        body,
-        "thu_tuc_hanh_chinh",
-        "Việc kiểm soát thủ tục hành chính và thực hiện cơ chế một cửa, một cửa liên thông "
-        "được triển khai theo: ",
-    )
+    _citations(body, "thu_tuc_hanh_chinh")
     body.tag("{%p if procedures.total %}")
     body.p(
         "Hiện nay, {{ unit.ubnd }} đang tiếp nhận, giải quyết {{ procedures.total|dem }} thủ "
@@ -884,11 +928,7 @@ def _section_ii_3(doc: Document, body: Writer) -> None:
         "kiến nghị của Nhân dân",
     )
     _notes(body, "II_3_2_c", SECTION_II_3_2_C)
-    _citations(
-        body,
-        "tiep_cong_dan",
-        "Công tác tiếp công dân, giải quyết khiếu nại, tố cáo được thực hiện theo: ",
-    )
+    _citations(body, "tiep_cong_dan")
     body.tag("{%p if reception.visits %}")
     body.p(
         "Trong {{ period.in_period_text }}, tại trụ sở {{ unit.ubnd }} đã tiếp "
@@ -971,11 +1011,7 @@ def _section_ii_4_6(body: Writer) -> None:
         "5. Việc phát động và chỉ đạo thực hiện phong trào thi đua “Dân vận khéo” trên các "
         "lĩnh vực kinh tế",
     )
-    _citations(
-        body,
-        "dan_van_kheo",
-        "Phong trào thi đua “Dân vận khéo” trong kỳ được triển khai theo: ",
-    )
+    _citations(body, "dan_van_kheo")
     _notes(body, "II_5", SECTION_II_5)
     body.tag("{%p if models %}")
     body.p(
@@ -1001,12 +1037,7 @@ def _section_ii_4_6(body: Writer) -> None:
         "Tổ quốc Việt Nam, các đoàn thể chính trị - xã hội và Nhân dân tham gia góp ý xây dựng "
         "Đảng, xây dựng chính quyền”",
     )
-    _citations(
-        body,
-        "phoi_hop_mttq",
-        "Việc phối hợp với Mặt trận Tổ quốc và các tổ chức chính trị - xã hội được thực hiện "
-        "theo: ",
-    )
+    _citations(body, "phoi_hop_mttq")
     _notes(body, "II_6", SECTION_II_6)
 
 

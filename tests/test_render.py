@@ -279,10 +279,10 @@ def custom_template(tmp_path: Path, *paragraphs: str) -> Path:
         "ủy quyền tiếp 07 buổi = 07 lượt = 20 người = 06 vụ việc",
         "Đã tiếp nhận 26 đơn; đã xử lý 26 đơn; số đơn đủ điều kiện xử lý 26 đơn "
         "(kiến nghị: 26 đơn)",
-        "Kết quả tính đến ngày 14/9/2024",
-        "đã tiếp nhận 320 hồ sơ (trực tuyến 206 hồ sơ, đạt 64,38%; trực tiếp 114 hồ sơ)",
-        "giải quyết trước hạn 317 hồ sơ, quá hạn 03 hồ sơ",
-        "99,06%",
+        "Kết quả tính đến ngày 14/9/2024, Bộ phận Tiếp nhận và Trả kết quả xã đã tiếp nhận "
+        "320 hồ sơ (trực tuyến 206 hồ sơ, đạt 64,38%; trực tiếp 114 hồ sơ); đã giải quyết 320 "
+        "hồ sơ, trong đó giải quyết trước hạn 317 hồ sơ, quá hạn 03 hồ sơ; tỷ lệ giải quyết "
+        "đúng hạn đạt 99,06%.",
         "120 thủ tục thuộc 13 lĩnh vực",
         "47 thủ tục hành chính dịch vụ công toàn trình, 09 thủ tục hành chính dịch vụ công "
         "một phần",
@@ -308,6 +308,90 @@ def test_key_sentences(seed_text: str, expected: str) -> None:
 def test_own_documents_carry_no_issuer(seed_text: str) -> None:
     assert "năm 2024 của UBND xã Tân Hưng" not in seed_text
     assert "của UBND huyện Vĩnh Bảo" in seed_text
+
+
+def document(number: str, date: str, summary: str, issuer: str, kind: str = "Kế hoạch") -> Any:
+    return DocumentFigure(
+        number=number,
+        type=kind,
+        date=date,
+        summary=summary,
+        issuer=issuer,
+        group="lanh_dao_chi_dao",
+    )
+
+
+@pytest.mark.parametrize(
+    ("summary", "issuer", "citation"),
+    [
+        (  # the trích yếu ends with the issuer, spelt "uỷ" where the issuer has "ủy"
+            "Về việc học tập chuyên đề năm 2024 của Ban Thường vụ Huyện uỷ",
+            "Ban Thường vụ Huyện ủy",
+            "Kết luận số 01-KL/TW ngày 18/5/2021 về việc học tập chuyên đề năm 2024 của Ban "
+            "Thường vụ Huyện uỷ",
+        ),
+        (  # the issuer named inside the trích yếu
+            "Tiếp tục thực hiện Chỉ thị số 05-CT/TW của Bộ Chính trị về đẩy mạnh học tập",
+            "Bộ Chính trị",
+            "Kết luận số 01-KL/TW ngày 18/5/2021 về việc tiếp tục thực hiện Chỉ thị số 05-CT/TW "
+            "của Bộ Chính trị về đẩy mạnh học tập",
+        ),
+        (  # "UBND" in the issuer, "Ủy ban nhân dân" in the trích yếu
+            "Phối hợp giữa Khối Dân vận Đảng ủy và Ủy ban nhân dân xã",
+            "Khối Dân vận Đảng ủy và UBND xã",
+            "Kết luận số 01-KL/TW ngày 18/5/2021 về việc phối hợp giữa Khối Dân vận Đảng ủy và Ủy "
+            "ban nhân dân xã",
+        ),
+        (  # only part of the issuer's name: it is still said
+            "Triển khai nhiệm vụ trên địa bàn huyện Vĩnh Bảo",
+            "UBND huyện Vĩnh Bảo",
+            "Kết luận số 01-KL/TW ngày 18/5/2021 về việc triển khai nhiệm vụ trên địa bàn huyện "
+            "Vĩnh Bảo của UBND huyện Vĩnh Bảo",
+        ),
+        (  # a word that merely starts like the issuer's last word is not the issuer
+            "Thực hiện nhiệm vụ của Bộ Chính trịnh",
+            "Bộ Chính trị",
+            "Kết luận số 01-KL/TW ngày 18/5/2021 về việc thực hiện nhiệm vụ của Bộ Chính trịnh "
+            "của Bộ Chính trị",
+        ),
+    ],
+)
+def test_citation_names_the_issuer_once(summary: str, issuer: str, citation: str) -> None:
+    cited = document("01-KL/TW", "2021-05-18", summary, issuer, kind="Kết luận")
+    context = make_context(figures=seed_figures(documents=[cited]))
+    assert [d["citation"] for d in context["documents"]["lanh_dao_chi_dao"]] == [citation]
+
+
+def test_bases_and_documents_issued_in_a_month(docx_of: Render) -> None:
+    """September 2024's window runs 15/8 – 14/9: only the commune's own documents dated in it
+    are issued in the period; older ones and other issuers' are the bases it acted on."""
+    period = parse_period("t9", 2024)
+    documents = [
+        document("40/KH-UBND", "2024-08-14", "Tuyên truyền", "UBND xã Tân Hưng"),
+        document("41/KH-UBND", "2024-08-15", "Tổ chức đối thoại", "UBND xã Tân Hưng"),
+        document("90/KH-UBND", "2024-09-02", "Kiểm tra công vụ", "UBND huyện Vĩnh Bảo"),
+        document("42/KH-UBND", "2024-09-14", "Tiếp xúc cử tri", "UBND xã Tân Hưng"),
+    ]
+    figures = seed_figures(period=period, documents=documents)
+    context = make_context(figures=figures, period=period)
+    assert [d["number"] for d in context["bases"]["lanh_dao_chi_dao"]] == [
+        "40/KH-UBND",
+        "90/KH-UBND",
+    ]
+    assert [d["number"] for d in context["issued"]["lanh_dao_chi_dao"]] == [
+        "41/KH-UBND",
+        "42/KH-UBND",
+    ]
+    texts = [p.text for p in docx_of(context).paragraphs]
+    start = texts.index("1. Công tác lãnh đạo, chỉ đạo")
+    assert texts[start + 1 : start + 3] == [
+        "Thực hiện Kế hoạch số 40/KH-UBND ngày 14/8/2024 về việc tuyên truyền; Kế hoạch số "
+        "90/KH-UBND ngày 02/9/2024 về việc kiểm tra công vụ của UBND huyện Vĩnh Bảo, UBND xã "
+        "lãnh đạo, chỉ đạo triển khai công tác dân vận chính quyền trên địa bàn xã.",
+        "Trong tháng 9 năm 2024, UBND xã đã ban hành các văn bản: Kế hoạch số 41/KH-UBND ngày "
+        "15/8/2024 về việc tổ chức đối thoại; Kế hoạch số 42/KH-UBND ngày 14/9/2024 về việc "
+        "tiếp xúc cử tri.",
+    ]
 
 
 def test_documents_cited_in_their_section(seed_doc: Any) -> None:
@@ -368,7 +452,7 @@ def test_dossier_table_by_field(seed_doc: Any) -> None:
         "Tiếp nhận",
         "Trực tuyến",
         "Đã giải quyết",
-        "Trước/ đúng hạn",
+        "Trước, đúng hạn",
         "Quá hạn",
         "Đang giải quyết",
     ]
@@ -382,7 +466,13 @@ def test_no_table_for_a_single_field(docx_of: Render) -> None:
     dossiers = figures.dossiers.model_copy(update={"by_field": figures.dossiers.by_field[:1]})
     document = docx_of(make_context(figures=figures.model_copy(update={"dossiers": dossiers})))
     assert not any(t.rows[0].cells[0].text == "Lĩnh vực" for t in document.tables)
-    assert "320 hồ sơ" in all_text(document)
+    texts = [p.text for p in document.paragraphs]
+    dossiers = next(i for i, text in enumerate(texts) if text.startswith("Kết quả tính đến"))
+    assert texts[dossiers].endswith("tỷ lệ giải quyết đúng hạn đạt 99,06%.")
+    assert texts[dossiers + 1] == (
+        "c) Công tác đối thoại, tiếp công dân, giải quyết khiếu nại, tố cáo những bức xúc, "
+        "kiến nghị của Nhân dân"
+    )
 
 
 def test_notes_replace_default_prose(docx_of: Render, seed_text: str) -> None:

@@ -36,6 +36,7 @@ from danvan_cli.vietnamese import (
     fold,
     format_date,
     split_recipients,
+    strip_marks,
     upper_vi,
 )
 
@@ -193,20 +194,46 @@ def _is_own_issuer(issuer: str, info: UnitInfo, unit: Mapping[str, Any]) -> bool
     return fold(issuer) in own
 
 
+_ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "ubmttq": "uy ban mat tran to quoc",
+    "mttq": "mat tran to quoc",
+}
+
+
+def _words(text: str) -> list[str]:
+    """Words for matching names inside prose: no case or marks, common abbreviations spelt
+    out (``UBND xã`` and ``Ủy ban nhân dân xã`` give the same words)."""
+    words = re.findall(r"[a-z0-9]+", strip_marks(text).casefold())
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words).split()
+
+
+def _names(issuer: str, summary: str) -> bool:
+    """Whether ``summary`` already names ``issuer`` (as a run of whole words)."""
+    wanted, words = _words(issuer), _words(summary)
+    size = len(wanted)
+    return size > 0 and any(
+        words[index : index + size] == wanted for index in range(len(words) - size + 1)
+    )
+
+
 def _documents_context(
-    figures: Figures, info: UnitInfo, unit: Mapping[str, Any]
+    figures: Figures, info: UnitInfo, unit: Mapping[str, Any], period: Period
 ) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = {group: [] for group in DOCUMENT_GROUPS}
     for document in figures.documents:
         issuer = _strip_ends(document.issuer)
         external = bool(issuer) and not _is_own_issuer(issuer, info, unit)
         number = _strip_ends(document.number)
-        date = format_date(dt.date.fromisoformat(document.date))
+        day = dt.date.fromisoformat(document.date)
+        date = format_date(day)
         kind = document.type or "Văn bản"
         about = _about(document.summary)
         citation = f"{kind} số {number} ngày {date} {about}"
-        if external:
+        if external and not _names(issuer, document.summary):
             citation += f" của {issuer}"
+        in_period = period.contains(day)
         grouped.setdefault(document.group, []).append(
             {
                 "number": number,
@@ -217,10 +244,22 @@ def _documents_context(
                 "about": about,
                 "issuer": issuer,
                 "external": external,
+                "in_period": in_period,
+                "issued": in_period and not external,
                 "citation": citation,
             }
         )
     return grouped
+
+
+def _split_documents(
+    documents: Mapping[str, list[dict[str, Any]]],
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """Each group's documents as the bases the period's work rests on (other issuers' and the
+    unit's own earlier ones) and those the unit issued inside the period's window."""
+    bases = {group: [d for d in items if not d["issued"]] for group, items in documents.items()}
+    issued = {group: [d for d in items if d["issued"]] for group, items in documents.items()}
+    return bases, issued
 
 
 _TASK_NUMBER = re.compile(r"^\s*(?:\d+\s*[.)/-]|[-–•+*])\s*")
@@ -273,13 +312,16 @@ def build_context(
     Keys: ``figures`` (the ``danvan.figures/1`` JSON) and its parts ``profile``,
     ``reception``, ``petitions``, ``dossiers``, ``procedures``, ``discipline``; ``models``
     (name, unit); ``documents`` (group -> list of number, type, date, summary, about, issuer,
-    external, citation); ``notes`` (``I``, ``II_1`` … ``II_3_2_a`` … ``IV`` -> paragraphs);
-    ``unit`` (name, kind, kind_lower, full, title, upper, ubnd, ubnd_full, province,
-    province_full, district, district_full, superior, village_word, location,
-    party_structure); ``period`` (code, year, window, label, next_label, title_phrase,
-    title_head, title_tail, results_label, in_period_text, start, end, cutoff);
-    ``report_date`` (iso, text, line); ``place_date``; ``doc_number``; ``signer`` (name,
-    deputy, role); ``recipients``; ``archive``; ``kinds`` (key, label); ``leading_zero``.
+    external, in_period, issued, citation) and its two parts by group: ``bases`` (other
+    issuers' documents and the unit's own from before the window, what the period's work
+    rests on) and ``issued`` (the unit's own documents dated inside the window); ``notes``
+    (``I``, ``II_1`` … ``II_3_2_a`` … ``IV`` -> paragraphs); ``unit`` (name, kind,
+    kind_lower, full, title, upper, ubnd, ubnd_full, province, province_full, district,
+    district_full, superior, village_word, location, party_structure); ``period`` (code,
+    year, window, label, next_label, title_phrase, title_head, title_tail, results_label,
+    in_period_text, start, end, cutoff, from_year_start); ``report_date`` (iso, text, line);
+    ``place_date``; ``doc_number``; ``signer`` (name, deputy, role); ``recipients``;
+    ``archive``; ``kinds`` (key, label); ``leading_zero``.
     """
     info = data.info
     fig = figures.to_json_dict()
@@ -289,6 +331,8 @@ def build_context(
     deputy = fold(info.signer_role).startswith("pho")
     date_text = date_line(report_date)
     head, _, tail = period.title_phrase.partition("; ")
+    documents = _documents_context(figures, info, unit, period)
+    bases, issued = _split_documents(documents)
     return {
         "figures": fig,
         "profile": fig["profile"],
@@ -301,7 +345,9 @@ def build_context(
             {"name": clean_text(model.name), "unit": clean_text(model.unit)}
             for model in figures.models
         ],
-        "documents": _documents_context(figures, info, unit),
+        "documents": documents,
+        "bases": bases,
+        "issued": issued,
         "notes": _notes_context(data.notes),
         "unit": unit,
         "period": {
@@ -318,6 +364,7 @@ def build_context(
             "start": format_date(period.start),
             "end": format_date(period.end),
             "cutoff": format_date(period.end),
+            "from_year_start": period.months[0] == 1,
         },
         "report_date": {
             "iso": report_date.isoformat(),
@@ -409,12 +456,13 @@ def _sample_figures(period: Period, full: bool) -> Figures:
             DocumentFigure(
                 number="01/KH-UBND",
                 type="Kế hoạch",
-                date=period.start.isoformat(),
+                date=(period.start if own else period.start.replace(year=2013)).isoformat(),
                 summary="Về việc thực hiện công tác dân vận",
-                issuer="UBND huyện Vĩnh Bảo" if index % 2 else "UBND xã Mẫu",
+                issuer="UBND xã Mẫu" if own else "UBND huyện Vĩnh Bảo",
                 group=group,
             )
-            for index, group in enumerate(groups)
+            for group in groups
+            for own in (True, False)
         ],
         models=[ModelFigure(name="Mô hình mẫu", unit="Hội Nông dân")] if full else [],
         discipline=DisciplineFigures(violations=n, attitude_complaints=n),
@@ -424,9 +472,10 @@ def _sample_figures(period: Period, full: bool) -> Figures:
 def sample_contexts() -> list[dict[str, Any]]:
     """Two complete contexts taking opposite sides of every condition of the default
     template: one with every figure, document, note and a deputy signer; one all empty."""
-    period = parse_period("9m", 2024)
     contexts = []
     for full in (True, False):
+        # The empty one reports a quarter: the template words periods from January otherwise.
+        period = parse_period("9m" if full else "q3", 2024)
         info = UnitInfo(
             name="Mẫu",
             kind="Phường" if full else "Xã",
