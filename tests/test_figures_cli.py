@@ -203,13 +203,46 @@ def test_json_holds_no_personal_data(runner: CliRunner) -> None:
 # --- the readable table ------------------------------------------------------------------
 
 
+def table_rows(output: str) -> dict[str, str]:
+    """The readable table's rows, indicator -> value (``│ group │ indicator │ value │``)."""
+    rows = {}
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("│").split("│")]
+        if len(cells) == 3 and cells[1]:
+            rows[cells[1]] = cells[2]
+    return rows
+
+
 def test_readable_table(runner: CliRunner) -> None:
+    """The seed's figures (SPEC §3), each on its own row of the table."""
     result = figures(runner, SAMPLE, "--period", "9m")
     assert result.exit_code == 0, result.output
-    assert "53" in result.output
-    assert "320" in result.output
-    assert "64,38%" in result.output
-    assert "Tân Hưng" in result.output
+    assert result.output.splitlines()[0] == (
+        "Xã Tân Hưng — 9 tháng đầu năm 2024 (số liệu từ 15/12/2023 đến 14/9/2024)"
+    )
+    rows = table_rows(result.output)
+    expected = {
+        "Diện tích (km²)": "7,02",
+        "Dân số (người)": "7.506",
+        "Mật độ (người/km²)": "1.069",
+        "Lượt tiếp": "53",
+        "Số người": "83",
+        "Vụ việc": "49",
+        "Vụ việc khiếu nại / tố cáo / kiến nghị / phản ánh": "0 / 0 / 49 / 0",
+        "Thường xuyên: buổi / lượt / người / vụ việc": "26 / 26 / 26 / 26",
+        "Định kỳ: buổi / lượt / người / vụ việc": "20 / 20 / 37 / 17",
+        "Ủy quyền: buổi / lượt / người / vụ việc": "7 / 7 / 20 / 6",
+        "Đơn tiếp nhận": "26",
+        "Đã xử lý": "26",
+        "Đủ điều kiện xử lý": "26",
+        "Mới tiếp nhận (trực tuyến / trực tiếp / bưu chính)": "320 (206 / 114 / 0)",
+        "Đã giải quyết (trước hạn / đúng hạn / quá hạn)": "320 (317 / 0 / 3)",
+        "Tỷ lệ trực tuyến": "64,38%",
+        "Tỷ lệ đúng hạn": "99,06%",
+        "Số TTHC / lĩnh vực": "120 / 13",
+        "DVC toàn trình / một phần": "47 / 9",
+    }
+    assert {key: rows.get(key) for key in expected} == expected
     for canary in CANARIES:
         assert canary not in result.output
     with pytest.raises(json.JSONDecodeError):

@@ -37,8 +37,7 @@ def validate(runner: CliRunner, *args: str | Path) -> Result:
 def test_sample_is_valid(runner: CliRunner) -> None:
     result = validate(runner, SAMPLE)
     assert result.exit_code == 0, result.output
-    assert "hợp lệ" in result.output
-    assert "0 lỗi, 0 cảnh báo" in result.output
+    assert f"{SAMPLE}: hợp lệ — 0 lỗi, 0 cảnh báo" in flat(result.output)
 
 
 def test_mistakes_sample_names_every_planted_cell(
@@ -134,13 +133,23 @@ def test_annotate_refuses_to_overwrite(runner: CliRunner, tmp_path: Path) -> Non
 def test_annotate_of_a_valid_workbook(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "sach.xlsx"
     result = validate(runner, SAMPLE, "--annotate", out)
-    assert result.exit_code == 0
-    assert out.exists()
+    assert result.exit_code == 0, result.output
+    copy, original = load_workbook(out), load_workbook(SAMPLE)
+    assert copy.sheetnames == original.sheetnames
+    commented = [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in copy
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.comment
+    ]
+    assert commented == []  # nothing to point at in a valid workbook
 
 
 def test_annotate_needs_exactly_one_workbook(runner: CliRunner, tmp_path: Path) -> None:
     result = validate(runner, SAMPLE, MISTAKES_SAMPLE, "--annotate", tmp_path / "x.xlsx")
     assert result.exit_code == 2
+    assert "--annotate chỉ dùng với một sổ" in flat(result.output)
     assert not (tmp_path / "x.xlsx").exists()
 
 
@@ -151,6 +160,8 @@ def test_wrong_option_is_exit_2(runner: CliRunner) -> None:
     result = validate(runner, "--khong-co", SAMPLE)
     assert result.exit_code == 2
     no_traceback(result)
+    assert "--khong-co" in result.output  # the message names the unknown option
+    assert "No such option" not in result.output and "Usage" not in result.output
 
 
 def test_validate_has_help(runner: CliRunner) -> None:
@@ -324,4 +335,6 @@ def test_no_personal_data_in_validate_output(
 def test_sample_canary_never_printed(runner: CliRunner, path: Path) -> None:
     for args in ([path], ["--json", path]):
         result = validate(runner, *args)
+        assert result.exit_code == (1 if path == MISTAKES_SAMPLE else 0), result.output
+        assert path.name in result.output  # the report was printed, and holds no canary
         _assert_no_canary(result.output, CANARIES)
