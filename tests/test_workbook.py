@@ -142,6 +142,11 @@ def _zip_with_member(path: Path, size: int) -> Path:
             bytes.fromhex("d0cf11e0a1b11ae1") + bytes(512) + "EncryptedPackage".encode("utf-16-le"),
             "mật khẩu",
         ),
+        (
+            "mat_khau.xls",  # a protected .xlsx saved under the name .xls
+            bytes.fromhex("d0cf11e0a1b11ae1") + bytes(512) + "EncryptedPackage".encode("utf-16-le"),
+            "có đặt mật khẩu",
+        ),
         ("so.csv", b"a,b\n1,2\n", "chỉ đọc được"),
     ],
 )

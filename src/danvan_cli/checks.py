@@ -149,6 +149,35 @@ ISSUE_TYPES: dict[str, IssueType] = {
             "Mục này bị bỏ qua; nếu là mục của mẫu, sửa lại tên cho đúng.",
         ),
         IssueType("duplicate-item", W, "Mục trùng", "Mục này ghi hai lần; danvan dùng dòng đầu."),
+        IssueType(
+            "duplicate-sheet",
+            E,
+            "Hai trang cùng loại đều có dữ liệu",
+            "Chuyển hết dữ liệu vào một trang rồi xóa trang kia (hoặc đổi tên trang kia để "
+            "danvan bỏ qua nó).",
+        ),
+        IssueType(
+            "twin-sheet",
+            W,
+            "Hai trang cùng loại",
+            "Xóa trang thừa để mỗi loại chỉ còn một trang (trang ẩn: nhấp phải vào tên một "
+            "trang, chọn Bỏ ẩn để thấy nó).",
+        ),
+        IssueType(
+            "absent-sheet",
+            W,
+            "Không có trang",
+            "Nếu đơn vị có số liệu này, thêm trang với đúng tên (lệnh danvan init tạo sổ mẫu "
+            "đủ các trang); nếu trang đã có dưới tên khác, sửa lại tên trang.",
+        ),
+        IssueType(
+            "unknown-sheet",
+            W,
+            "Trang không dùng",
+            "Nếu đây là một trang của mẫu, sửa tên trang cho đúng (ThongTin, TiepCongDan, "
+            "DonThu, MotCua, ThuTuc, VanBan, MoHinh, NoiDung); trang riêng của đơn vị thì "
+            "không cần sửa.",
+        ),
     )
 }
 

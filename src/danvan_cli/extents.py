@@ -220,15 +220,42 @@ _BOF = frozenset((0x0809, 0x0009, 0x0209, 0x0409))
 _EOF = 0x000A
 
 
+@dataclass(frozen=True)
+class XlsFacts:
+    """What an .xls compound file says before calamine reads it."""
+
+    sheets: list[Extent]  # the block of valued cells of each sheet (substream)
+    date1904: bool = False  # DATEMODE 1: serial dates count from 1/1/1904
+    encrypted: bool = False  # FILEPASS, or an encrypted OOXML package (a protected .xlsx)
+
+
+_DATEMODE = 0x0022
+_FILEPASS = 0x002F
+_ENCRYPTED_PACKAGE = "EncryptedPackage"
+
+
 def xls_sheets(raw: bytes) -> list[Extent]:
     """The block of valued cells of each sheet (substream) of a BIFF .xls file; empty when
     the file holds no Workbook stream (calamine then refuses it by itself). Raises ValueError
     when the compound file is damaged."""
-    stream = compound_stream(raw, ("Workbook", "Book"))
+    return xls_facts(raw).sheets
+
+
+def xls_facts(raw: bytes) -> XlsFacts:
+    """The sheets' blocks, the date system and whether the file is encrypted — a BIFF file
+    with a password (FILEPASS: its cell records are scrambled, so they are not measured) or
+    a password-protected .xlsx, which Office stores as an OLE2 file too. Raises ValueError
+    when the compound file is damaged."""
+    compound = _Compound(raw)
+    if _ENCRYPTED_PACKAGE in compound.streams:
+        return XlsFacts([], encrypted=True)
+    stream = compound.stream(("Workbook", "Book"))
     if stream is None:
-        return []
+        return XlsFacts([])
     found: list[Extent] = []
     box = _Box()
+    date1904 = False
+    substreams = 0
     position, size = 0, len(stream)
     unpack = struct.unpack_from
     while position + 4 <= size:
@@ -245,12 +272,17 @@ def xls_sheets(raw: bytes) -> list[Extent]:
             (last,) = unpack("<H", stream, body + length - 2)
             box.add(row, first, last)
         elif kind in _BOF or kind == _EOF:
+            substreams += kind in _BOF
             if box.bottom >= 0:
                 found.append(box.extent)
             box = _Box()
+        elif substreams <= 1 and kind == _FILEPASS:  # in the workbook globals
+            return XlsFacts([], encrypted=True)
+        elif substreams <= 1 and kind == _DATEMODE and length >= 2:
+            date1904 = unpack("<H", stream, body)[0] == 1
     if box.bottom >= 0:
         found.append(box.extent)
-    return found
+    return XlsFacts(found, date1904)
 
 
 _END_OF_CHAIN = 0xFFFFFFFE
@@ -259,68 +291,84 @@ _END_OF_CHAIN = 0xFFFFFFFE
 def compound_stream(raw: bytes, names: tuple[str, ...]) -> bytes | None:
     """The first stream called one of ``names`` in an OLE2 compound file (what an .xls is);
     None when there is none. Raises ValueError for a damaged file."""
-    if len(raw) < 512:
-        raise ValueError("compound file header truncated")
-    shift, mini_shift = struct.unpack_from("<HH", raw, 30)
-    if not 7 <= shift <= 16 or not 2 <= mini_shift < shift:
-        raise ValueError("bad sector size")
-    sector = 1 << shift
-    major = struct.unpack_from("<H", raw, 26)[0]
-    fat_sectors = [s for s in struct.unpack_from("<109I", raw, 76) if s < 0xFFFFFFFA]
-    first_dir, _, cutoff, first_minifat = struct.unpack_from("<IIII", raw, 48)
-    difat, difat_count = struct.unpack_from("<II", raw, 68)
-    per_sector = sector // 4
-    seen: set[int] = set()
-    while difat < 0xFFFFFFFA and difat_count > 0:  # further FAT sector numbers
-        if difat in seen:
-            raise ValueError("DIFAT loop")
-        seen.add(difat)
-        entries = struct.unpack_from(f"<{per_sector}I", _sector(raw, difat, sector))
-        fat_sectors += [s for s in entries[:-1] if s < 0xFFFFFFFA]
-        difat, difat_count = entries[-1], difat_count - 1
-    fat: list[int] = []
-    for number in fat_sectors:
-        fat += struct.unpack_from(f"<{per_sector}I", _sector(raw, number, sector))
+    return _Compound(raw).stream(names)
 
-    def chain(start: int, table: list[int]) -> list[int]:
-        numbers: list[int] = []
-        while start < 0xFFFFFFFA:
-            if start >= len(table) or len(numbers) > len(table):
-                raise ValueError("broken sector chain")
-            numbers.append(start)
-            start = table[start]
-        return numbers
 
-    def read(start: int) -> bytes:
-        return b"".join(_sector(raw, n, sector) for n in chain(start, fat))
+class _Compound:
+    """An OLE2 compound file's directory: its streams by name, read on demand."""
 
-    directory = read(first_dir)
-    records = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
-    root_start = struct.unpack_from("<I", records[0], 116)[0] if records else _END_OF_CHAIN
-    for entry in records:
-        length, kind = struct.unpack_from("<HB", entry, 64)
-        name = entry[: max(0, min(length, 64) - 2)].decode("utf-16-le", "replace")
-        if kind != 2 or name not in names:
-            continue
-        start, size = struct.unpack_from("<IQ", entry, 116)
-        if major == 3:  # version 3 files may leave garbage in the high half
-            size &= 0xFFFFFFFF
-        if size >= cutoff:
-            return read(start)[:size]
+    def __init__(self, raw: bytes) -> None:
+        if len(raw) < 512:
+            raise ValueError("compound file header truncated")
+        shift, mini_shift = struct.unpack_from("<HH", raw, 30)
+        if not 7 <= shift <= 16 or not 2 <= mini_shift < shift:
+            raise ValueError("bad sector size")
+        self.raw = raw
+        self.sector = sector = 1 << shift
+        self.mini = 1 << mini_shift
+        major = struct.unpack_from("<H", raw, 26)[0]
+        fat_sectors = [s for s in struct.unpack_from("<109I", raw, 76) if s < 0xFFFFFFFA]
+        first_dir, _, self.cutoff, self.first_minifat = struct.unpack_from("<IIII", raw, 48)
+        difat, difat_count = struct.unpack_from("<II", raw, 68)
+        per_sector = sector // 4
+        seen: set[int] = set()
+        while difat < 0xFFFFFFFA and difat_count > 0:  # further FAT sector numbers
+            if difat in seen:
+                raise ValueError("DIFAT loop")
+            seen.add(difat)
+            entries = struct.unpack_from(f"<{per_sector}I", _sector(raw, difat, sector))
+            fat_sectors += [s for s in entries[:-1] if s < 0xFFFFFFFA]
+            difat, difat_count = entries[-1], difat_count - 1
+        self.fat: list[int] = []
+        for number in fat_sectors:
+            self.fat += struct.unpack_from(f"<{per_sector}I", _sector(raw, number, sector))
+        directory = self._read(first_dir)
+        records = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
+        self.root_start = struct.unpack_from("<I", records[0], 116)[0] if records else _END_OF_CHAIN
+        self.streams: dict[str, tuple[int, int]] = {}  # name -> (first sector, size)
+        for entry in records:
+            length, kind = struct.unpack_from("<HB", entry, 64)
+            name = entry[: max(0, min(length, 64) - 2)].decode("utf-16-le", "replace")
+            if kind != 2 or name in self.streams:
+                continue
+            start, size = struct.unpack_from("<IQ", entry, 116)
+            if major == 3:  # version 3 files may leave garbage in the high half
+                size &= 0xFFFFFFFF
+            self.streams[name] = (start, size)
+
+    def stream(self, names: tuple[str, ...]) -> bytes | None:
+        """The first stream of the directory called one of ``names``, or None."""
+        found = next((self.streams[name] for name in self.streams if name in names), None)
+        if found is None:
+            return None
+        start, size = found
+        if size >= self.cutoff:
+            return self._read(start)[:size]
         mini_table: list[int] = []
-        if first_minifat < 0xFFFFFFFA:
-            blob = read(first_minifat)
+        if self.first_minifat < 0xFFFFFFFA:
+            blob = self._read(self.first_minifat)
             mini_table = list(struct.unpack_from(f"<{len(blob) // 4}I", blob))
-        container = read(root_start)
-        mini = 1 << mini_shift
+        container = self._read(self.root_start)
         parts = []
-        for number in chain(start, mini_table):
-            part = container[number * mini : (number + 1) * mini]
-            if len(part) < mini:
+        for number in _chain(start, mini_table):
+            part = container[number * self.mini : (number + 1) * self.mini]
+            if len(part) < self.mini:
                 raise ValueError("mini sector out of range")
             parts.append(part)
         return b"".join(parts)[:size]
-    return None
+
+    def _read(self, start: int) -> bytes:
+        return b"".join(_sector(self.raw, n, self.sector) for n in _chain(start, self.fat))
+
+
+def _chain(start: int, table: list[int]) -> list[int]:
+    numbers: list[int] = []
+    while start < 0xFFFFFFFA:
+        if start >= len(table) or len(numbers) > len(table):
+            raise ValueError("broken sector chain")
+        numbers.append(start)
+        start = table[start]
+    return numbers
 
 
 def _sector(raw: bytes, number: int, size: int) -> bytes:

@@ -40,7 +40,9 @@ from danvan_cli.schema import (
     Kind,
     Sheet,
 )
+from danvan_cli.sheets import check_sheets
 from danvan_cli.vietnamese import (
+    EXCEL_EPOCH,
     ParseError,
     column_letter,
     fold,
@@ -116,13 +118,14 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def converter(column: Column) -> Callable[[object], Any]:
-    """A fast parser for one column's non-blank cells (the common cell types first)."""
+def converter(column: Column, epoch: dt.date = EXCEL_EPOCH) -> Callable[[object], Any]:
+    """A fast parser for one column's non-blank cells (the common cell types first); a serial
+    number in a date column counts days from ``epoch`` (the workbook's)."""
     kind = column.kind
     if kind is Kind.TEXT:
         return lambda raw: raw.strip() if type(raw) is str else _text(raw)
     if kind is Kind.DATE:
-        return lambda raw: raw if type(raw) is dt.date else parse_date(raw)
+        return lambda raw: raw if type(raw) is dt.date else parse_date(raw, epoch)
     if kind is Kind.COUNT:
 
         def count(raw: object) -> int:
@@ -308,7 +311,7 @@ class _Reader:
         # Columns the report uses, each with its compiled parser; personal-data columns and
         # columns no figure needs (STT, Người tiếp) are never parsed nor kept.
         plan = [
-            (hc.index - table.first_col, hc.index, hc.column, converter(hc.column))
+            (hc.index - table.first_col, hc.index, hc.column, converter(hc.column, self.book.epoch))
             for hc in table.columns
             if not hc.column.personal and hc.column.key in fields
         ]
@@ -530,6 +533,7 @@ class _Reader:
     # -- everything -------------------------------------------------------------------------
 
     def read(self) -> CommuneData | None:
+        check_sheets(self.book, self.report)  # twin, absent and unknown sheets
         info = self._info()
         receptions, reception_cols = self._rows(
             TIEP_CONG_DAN, Reception, self._reception_rows, log=True

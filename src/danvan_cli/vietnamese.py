@@ -9,7 +9,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+"""Day 0 of Excel's serial dates in the 1900 date system (every workbook but a few)."""
+EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
+"""Day 0 of the 1904 date system (``<workbookPr date1904="1"/>``, old Mac Excel)."""
+_LAST_DAY = dt.date(9999, 12, 31)  # Excel's last day: serial 2958465 (1900), 2957003 (1904)
 _FOLD_DROP = re.compile(r"[^a-z0-9]+")
 
 
@@ -42,9 +46,10 @@ class ParseError(ValueError):
     """A cell value that cannot be read as the column's type; the message is Vietnamese."""
 
 
-def parse_date(value: object) -> dt.date:
+def parse_date(value: object, epoch: dt.date = EXCEL_EPOCH) -> dt.date:
     """A date as clerks type it: a date cell, an Excel serial, ``14/9/2024``, ``14-9-2024``,
-    ``14.09.2024`` or ``2024-09-14``. Day first, always."""
+    ``14.09.2024`` or ``2024-09-14``. Day first, always. A serial counts days from ``epoch``,
+    the workbook's day 0 (``Workbook.epoch``)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -53,9 +58,9 @@ def parse_date(value: object) -> dt.date:
         raise ParseError("không phải ngày")
     if isinstance(value, int | float):
         finite = not isinstance(value, float) or math.isfinite(value)  # a cell can hold NaN
-        if not finite or value != int(value) or not 1 <= value <= 2958465:
+        if not finite or value != int(value) or not 1 <= value <= (_LAST_DAY - epoch).days:
             raise ParseError("số sê-ri ngày của Excel không hợp lệ")
-        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return epoch + dt.timedelta(days=int(value))
     if isinstance(value, str):
         text = value.strip()
         match = _DATE_TEXT.match(text)

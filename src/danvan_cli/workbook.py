@@ -3,6 +3,7 @@ out raw rows with the cell references Excel shows."""
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 import struct
@@ -16,7 +17,13 @@ from typing import Any
 from danvan_cli import extents
 from danvan_cli.errors import UnreadableFileError
 from danvan_cli.schema import CATALOGUE, THONG_TIN_HEADERS, Column, Sheet
-from danvan_cli.vietnamese import column_letter, fold, group_thousands
+from danvan_cli.vietnamese import (
+    EXCEL_EPOCH,
+    EXCEL_EPOCH_1904,
+    column_letter,
+    fold,
+    group_thousands,
+)
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -58,6 +65,12 @@ class Table:
     empty: bool = True  # the sheet holds no cell at all
     formula_cells: frozenset[str] = frozenset()  # refs of formulas with no cached value
     error_cells: frozenset[str] = frozenset()  # refs holding #REF!, #DIV/0! …
+    hidden: bool = False  # hidden (or very hidden) in Excel: the clerk does not see it
+
+    @property
+    def has_data(self) -> bool:
+        """At least one data row below a header row."""
+        return bool(self.rows)
 
     def ref(self, row: int, index: int) -> str:
         return f"{column_letter(index)}{row}"
@@ -70,9 +83,16 @@ class Table:
 @dataclass
 class Workbook:
     path: Path
-    tables: dict[str, Table]  # by schema sheet key
+    tables: dict[str, Table]  # by schema sheet key: the sheet read for that key
     sheet_names: list[str]
-    unknown_sheets: list[str]
+    unknown_sheets: list[str]  # sheets of no known name, never read
+    twins: dict[str, list[Table]] = field(default_factory=dict)
+    """Schema key -> every sheet whose name folds to that key's sheet, in workbook order, for
+    the keys that have more than one (``TiepCongDan`` and ``Tiếp công dân``); ``tables``
+    holds the one read: the first holding data, else the first."""
+    epoch: dt.date = EXCEL_EPOCH
+    """Day 0 of the workbook's serial dates: 30/12/1899, or 1/1/1904 in the 1904 date system
+    (calamine already reads date cells so; a plain number in a date column needs it)."""
 
 
 def is_blank(value: Cell) -> bool:
@@ -88,27 +108,33 @@ def open_workbook(path: Path) -> Workbook:
 
     import python_calamine as calamine
 
+    epoch = EXCEL_EPOCH
     try:
         if kind == "ods":
-            _check_ods(path)  # calamine reads every table of an .ods when it opens it
+            epoch = _check_ods(path)  # calamine reads every table of an .ods when it opens it
         elif kind == "xls":
-            _check_xls(path)
+            epoch = _check_xls(path)
         with (
             ThreadPoolExecutor(max_workers=1) as pool,
             path.open("rb") as handle,
             _XlsxSheets(path, kind == "xlsx") as parts,
         ):
+            if kind == "xlsx":
+                epoch = parts.epoch
             book = calamine.CalamineWorkbook.from_filelike(handle)
             sheet_names = list(book.sheet_names)
+            hidden = {
+                meta.name
+                for meta in book.sheets_metadata
+                if meta.visible != calamine.SheetVisibleEnum.Visible
+            }
             found: list[tuple[Sheet, str, Any, Future[_RawCells] | None]] = []
-            seen: set[str] = set()
             unknown: list[str] = []
             for name in sheet_names:
                 spec = CATALOGUE.find(name)
-                if spec is None or spec.key in seen:
+                if spec is None:
                     unknown.append(name)
                     continue
-                seen.add(spec.key)
                 # An xlsx sheet is measured before calamine reads it (see extents.py); the scan
                 # for formulas and error cells then runs beside calamine's parse (both release
                 # the GIL), so on a large log it costs next to nothing.
@@ -120,17 +146,32 @@ def open_workbook(path: Path) -> Workbook:
                 elif kind == "xlsx":
                     _check_extent(path, name, parts.widest())
                 found.append((spec, name, book.get_sheet_by_name(name), scan))
-            tables: dict[str, Table] = {}
+            candidates: dict[str, list[Table]] = {}
             for spec, name, sheet, scan in found:
                 formulas, errors = scan.result() if scan is not None else _NO_RAW_CELLS
-                tables[spec.key] = _read_table(path, spec, name, sheet, formulas, errors)
+                table = _read_table(path, spec, name, sheet, formulas, errors)
+                table.hidden = name in hidden
+                candidates.setdefault(spec.key, []).append(table)
     except UnreadableFileError:
         raise
     except calamine.PasswordError:
         raise UnreadableFileError(_protected(path)) from None
     except (calamine.CalamineError, *_UNREADABLE) as err:
         raise UnreadableFileError(_corrupt(path, err)) from None
-    return Workbook(path=path, tables=tables, sheet_names=sheet_names, unknown_sheets=unknown)
+    return Workbook(
+        path=path,
+        tables={key: _chosen(group) for key, group in candidates.items()},
+        sheet_names=sheet_names,
+        unknown_sheets=unknown,
+        twins={key: group for key, group in candidates.items() if len(group) > 1},
+        epoch=epoch,
+    )
+
+
+def _chosen(twins: list[Table]) -> Table:
+    """The sheet read among sheets of one folded name: the first holding data, else the first
+    (a hidden empty copy left before the real log must not hide it)."""
+    return next((table for table in twins if table.has_data), twins[0])
 
 
 def _protected(path: Path) -> str:
@@ -185,7 +226,11 @@ def _check_file(path: Path) -> str:
         magic = handle.read(8)
     if magic == _OLE_MAGIC:
         if path.suffix.lower() != ".xls":
-            if _is_encrypted_ooxml(path):
+            try:
+                protected = _ole_facts(path.read_bytes()).encrypted
+            except (ValueError, struct.error):
+                protected = False
+            if protected:
                 raise UnreadableFileError(_protected(path))
             raise UnreadableFileError(
                 f"Tệp «{path.name}» là tệp Office đời cũ (có thể là .doc đổi tên), không phải "
@@ -204,10 +249,15 @@ def _check_file(path: Path) -> str:
     return "other"  # an .xls that is no OLE file (an HTML table saved as .xls…): calamine decides
 
 
-def _is_encrypted_ooxml(path: Path) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(1024 * 1024)
-    return "EncryptedPackage".encode("utf-16-le") in head
+def _ole_facts(raw: bytes) -> extents.XlsFacts:
+    """What an OLE2 file (an .xls, or a password-protected .xlsx whatever its name) holds;
+    a damaged container whose directory names an encrypted package counts as protected."""
+    try:
+        return extents.xls_facts(raw)
+    except (ValueError, struct.error):
+        if "EncryptedPackage".encode("utf-16-le") in raw[: 1024 * 1024]:
+            return extents.XlsFacts([], encrypted=True)
+        raise
 
 
 def _check_zip(path: Path) -> set[str]:
@@ -243,16 +293,32 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _check_ods(path: Path) -> None:
+def _check_ods(path: Path) -> dt.date:
+    """Measure every table of an .ods; return its day 0 of serial dates (its null date)."""
     with zipfile.ZipFile(path) as archive:
         content = read_member(archive, archive.getinfo("content.xml"))
     for name, extent in extents.ods_tables(content).items():
         _check_extent(path, name or None, extent)
+    null_date = _NULL_DATE_RE.search(content)
+    if null_date is None:
+        return EXCEL_EPOCH
+    try:
+        return dt.date.fromisoformat(null_date.group(1).decode())
+    except ValueError:
+        return EXCEL_EPOCH
 
 
-def _check_xls(path: Path) -> None:
-    for extent in extents.xls_sheets(path.read_bytes()):
+def _check_xls(path: Path) -> dt.date:
+    """Measure every sheet of an .xls; refuse an encrypted one; return its day 0."""
+    facts = _ole_facts(path.read_bytes())
+    if facts.encrypted:
+        raise UnreadableFileError(_protected(path))
+    for extent in facts.sheets:
         _check_extent(path, None, extent)
+    return EXCEL_EPOCH_1904 if facts.date1904 else EXCEL_EPOCH
+
+
+_NULL_DATE_RE = re.compile(rb'<table:null-date\b[^<>]*?table:date-value\s*=\s*"([0-9-]{10})')
 
 
 _UNREADABLE = (
@@ -274,6 +340,11 @@ _UNREADABLE = (
 _CELL_TAG = re.compile(rb"<c\b([^<>]*)>|</c>")
 _REF_RE = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>", re.S)
+_EMPTY_VALUE_RE = re.compile(rb"<v\s*/>|<v>\s*</v>")  # "" cached, when the cell is t="str"
+_STRING_TYPE_RE = re.compile(rb"""\bt\s*=\s*["']str["']""")
+_DATE1904_RE = re.compile(
+    rb"""<(?:\w+:)?workbookPr\b[^<>]*?\bdate1904\s*=\s*["'](?:1|true)["']""", re.S
+)
 _SHEET_RE = re.compile(rb'<sheet\b[^<>]*?name="([^"]*)"[^<>]*?r:id="([^"]*)"', re.S)
 _SHEET_RE2 = re.compile(rb'<sheet\b[^<>]*?r:id="([^"]*)"[^<>]*?name="([^"]*)"', re.S)
 _REL_RE = re.compile(rb'<Relationship\b[^<>]*?Id="([^"]*)"[^<>]*?Target="([^"]*)"', re.S)
@@ -290,8 +361,10 @@ class _XlsxSheets:
     def __init__(self, path: Path, active: bool) -> None:
         self.archive = zipfile.ZipFile(path) if active else None
         self.members: dict[str, str] = {}
+        self.epoch = EXCEL_EPOCH
         if self.archive is not None:
-            self.members = _sheet_members(self.archive)
+            self.members, date1904 = _sheet_members(self.archive)
+            self.epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH
 
     def __enter__(self) -> _XlsxSheets:
         return self
@@ -320,12 +393,13 @@ class _XlsxSheets:
         return max(measures, key=lambda extent: extent.cells, default=extents.EMPTY)
 
 
-def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_members(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
+    """Each sheet's part by sheet name, and whether the workbook uses the 1904 date system."""
     from html import unescape
 
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
-        return {}
+        return {}, False
     workbook_xml = read_member(archive, archive.getinfo("xl/workbook.xml"))
     rels_name = "xl/_rels/workbook.xml.rels"
     rels_xml = read_member(archive, archive.getinfo(rels_name)) if rels_name in names else b""
@@ -342,12 +416,14 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
             member = posixpath.normpath(posixpath.join("xl", target))
         if member in names:
             members[unescape(raw_name.decode("utf-8", "replace"))] = member
-    return members
+    return members, _DATE1904_RE.search(workbook_xml) is not None
 
 
 def _scan_raw_cells(data: bytes) -> _RawCells:
     """The refs of a worksheet's formula cells with no cached value and of its cells holding
-    an error value — calamine reads both as blank."""
+    an error value — calamine reads both as blank. A text formula whose cached value is the
+    empty string (Excel writes ``<c t="str"><f>IF(B60="","",…)</f><v></v></c>``) has one: it
+    is a blank cell."""
     if b"<f" not in data and b't="e"' not in data:
         return _NO_RAW_CELLS
     formulas: set[str] = set()
@@ -358,7 +434,11 @@ def _scan_raw_cells(data: bytes) -> _RawCells:
         if attrs is None:  # </c>
             if open_cell is not None:
                 body = data[open_cell[1] : tag.start()]
-                if b"<f" in body and not _VALUE_RE.search(body):
+                if (
+                    b"<f" in body
+                    and not _VALUE_RE.search(body)
+                    and not _empty_text(open_cell[0], body)
+                ):
                     _add_ref(formulas, open_cell[0])
             open_cell = None
             continue
@@ -366,6 +446,11 @@ def _scan_raw_cells(data: bytes) -> _RawCells:
             _add_ref(errors, attrs)
         open_cell = None if attrs.endswith(b"/") else (attrs, tag.end())
     return frozenset(formulas), frozenset(errors)
+
+
+def _empty_text(attrs: bytes, body: bytes) -> bool:
+    """A text cell whose cached value is the empty string."""
+    return _STRING_TYPE_RE.search(attrs) is not None and _EMPTY_VALUE_RE.search(body) is not None
 
 
 def _add_ref(refs: set[str], attrs: bytes) -> None:
@@ -414,7 +499,9 @@ def _read_table(
     else:
         return table
     index_set = [column.index - table.first_col for column in table.columns]
-    for number, values in enumerate(rows, start=table.header_row + 1 if table.header_row else 1):
+    last = table.header_row or 0
+    for number, values in enumerate(rows, start=last + 1):
+        last = number
         for offset in index_set:
             if offset < len(values):
                 value = values[offset]
@@ -426,7 +513,26 @@ def _read_table(
                 refs = {table.ref(number, column.index) for column in table.columns}
                 if refs & formulas or refs & errors:
                     table.rows.append((number, values))
+    if formulas or errors:
+        table.rows += _rows_below(table, formulas | errors, last)
     return table
+
+
+_SPLIT_REF = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _rows_below(table: Table, refs: frozenset[str], last: int) -> list[tuple[int, list[Cell]]]:
+    """Rows below ``last`` whose known cells hold a formula without a value or an error
+    value: calamine ends a sheet at its last cell holding a value, so it never gives them."""
+    indexes = {column.index for column in table.columns}
+    numbers: set[int] = set()
+    for ref in refs:
+        match = _SPLIT_REF.fullmatch(ref)
+        if match is None or int(match.group(2)) <= last:
+            continue
+        if extents.column_index(match.group(1).encode()) in indexes:
+            numbers.add(int(match.group(2)))
+    return [(number, []) for number in sorted(numbers)]
 
 
 def _set_header(table: Table, known: dict[str, Column], number: int, values: list[Cell]) -> None:
