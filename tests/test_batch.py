@@ -17,10 +17,11 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
+from support import flat
 from typer.testing import CliRunner
 
-from danvan_cli import batch
-from danvan_cli.batch import SUMMARY_FIGURES, run_batch
+from danvan_cli import batch, console, summary
+from danvan_cli.batch import run_batch
 from danvan_cli.build import BuildOptions, PeriodRequest
 from danvan_cli.cli import app
 from danvan_cli.errors import DanvanError
@@ -93,10 +94,10 @@ def _summary_rows(path: Path) -> tuple[Any, dict[str, dict[str, Any]], dict[str,
         sheet.cell(row=6, column=c).value or sheet.cell(row=5, column=c).value
         for c in range(1, sheet.max_column + 1)
     ]
-    figure_columns = {spec.key: 7 + i for i, spec in enumerate(SUMMARY_FIGURES)}
+    figure_columns = {spec.key: 7 + i for i, spec in enumerate(summary.SUMMARY_FIGURES)}
     rows: dict[str, dict[str, Any]] = {}
     total: dict[str, Any] = {}
-    for row in range(batch.FIRST_DATA_ROW, sheet.max_row + 1):
+    for row in range(summary.FIRST_DATA_ROW, sheet.max_row + 1):
         values = {title: sheet.cell(row=row, column=c + 1).value for c, title in enumerate(titles)}
         values["figures"] = {
             key: sheet.cell(row=row, column=column).value for key, column in figure_columns.items()
@@ -137,17 +138,17 @@ def test_summary_matches_figures_json(
     _, out = batch_run
     _, rows, total = _summary_rows(out / "tong_hop_9m_2024.xlsx")
     assert len(rows) == COMMUNES + 1
-    sums = {spec.key: 0.0 for spec in SUMMARY_FIGURES}
+    sums = {spec.key: 0.0 for spec in summary.SUMMARY_FIGURES}
     for path in sorted(communes.glob("xa_*.xlsx")):
         data = _figures_json(cli, path)
         row = rows[path.name]
         assert row["Trạng thái"] == "Đã lập"
         assert row["Đơn vị"] == f"{data['unit']['kind']} {data['unit']['name']}"
         assert row["Tỉnh/TP"] == data["unit"]["province"]
-        for spec in SUMMARY_FIGURES:
+        for spec in summary.SUMMARY_FIGURES:
             assert row["figures"][spec.key] == pytest.approx(_pick(data, spec.key)), spec.key
             sums[spec.key] += _pick(data, spec.key)
-    for spec in SUMMARY_FIGURES:
+    for spec in summary.SUMMARY_FIGURES:
         if not spec.rate:
             assert total["figures"][spec.key] == sums[spec.key], spec.key
     received, online = sums["dossiers.received"], sums["dossiers.online"]
@@ -165,7 +166,7 @@ def test_summary_workbook_layout(batch_run: tuple[Any, Path]) -> None:
     _, out = batch_run
     sheet, _, _ = _summary_rows(out / "tong_hop_9m_2024.xlsx")
     assert "9 tháng đầu năm 2024" in sheet["A2"].value
-    assert sheet.freeze_panes == f"C{batch.FIRST_DATA_ROW}"
+    assert sheet.freeze_panes == f"C{summary.FIRST_DATA_ROW}"
     assert sheet.print_title_rows == "$5:$6"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.cell(row=5, column=1).font.b
@@ -173,11 +174,11 @@ def test_summary_workbook_layout(batch_run: tuple[Any, Path]) -> None:
     assert str(sheet.cell(row=last, column=2).value).startswith("Tổng cộng")
     formats = {
         spec.key: sheet.cell(row=last, column=7 + i).number_format
-        for i, spec in enumerate(SUMMARY_FIGURES)
+        for i, spec in enumerate(summary.SUMMARY_FIGURES)
     }
     assert formats["reception.visits"] == "#,##0"
     assert formats["dossiers.online_rate"] == "0.00"
-    first = sheet.cell(row=batch.FIRST_DATA_ROW, column=7)
+    first = sheet.cell(row=summary.FIRST_DATA_ROW, column=7)
     assert first.number_format == "#,##0" and first.border.left.style == "thin"
 
 
@@ -311,8 +312,67 @@ def test_summary_name_when_nothing_was_built(tmp_path: Path, cli: CliRunner) -> 
 def test_large_batches_list_only_failures_on_screen(capsys: pytest.CaptureFixture[str]) -> None:
     ok = batch.CommuneResult(file=Path("a.xlsx"), status=batch.STATUS_OK, unit="Xã A")
     failed = batch.CommuneResult(file=Path("z.xlsx"), status=batch.STATUS_FAILED, reason="hỏng")
-    results = [ok] * batch.SCREEN_ROWS + [failed]
-    batch.print_summary(batch.BatchOutcome(results, [failed], None))
+    results = [ok] * console.SCREEN_ROWS + [failed]
+    console.print_batch(batch.BatchOutcome(results, [failed], None))
     shown = capsys.readouterr().out
     assert "z.xlsx" in shown and "a.xlsx" not in shown
-    assert f"Đã lập {batch.SCREEN_ROWS}/{batch.SCREEN_ROWS + 1} báo cáo; 1 sổ lỗi." in shown
+    assert f"Đã lập {console.SCREEN_ROWS}/{console.SCREEN_ROWS + 1} báo cáo; 1 sổ lỗi." in shown
+
+
+# --- the library returns, the CLI prints ------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_run_batch_prints_nothing_and_reports_progress(
+    jobs: int, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    inputs = _two_communes(tmp_path / "in")
+    shutil.copy(ROOT / "sample_data" / "loi_mau.xlsx", inputs / "loi_mau.xlsx")
+    calls: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+
+    options = BuildOptions(report_date=dt.date(2024, 9, 20))
+    capfd.readouterr()
+    outcome = run_batch([inputs], PeriodRequest("9m"), options, tmp_path / "out", jobs, progress)
+    assert capfd.readouterr() == ("", "")
+    assert calls[0] == (0, 3) and calls[-1] == (3, 3)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert [r.file.name for r in outcome.results] == [
+        "loi_mau.xlsx",
+        "xa_0001.xlsx",
+        "xa_0002.xlsx",
+    ]
+    assert [r.label for r in outcome.results] == ["Lỗi", "Đã lập", "Đã lập"]
+    assert [r.file.name for r in outcome.failed] == ["loi_mau.xlsx"]
+    assert outcome.summary_path == tmp_path / "out" / "tong_hop_9m_2024.xlsx"
+    assert outcome.summary_error is None
+
+
+def test_run_batch_returns_a_summary_it_could_not_write(tmp_path: Path) -> None:
+    inputs, out = _two_communes(tmp_path / "in"), tmp_path / "out"
+    out.mkdir()
+    (out / "tong_hop_9m_2024.xlsx").write_bytes(b"old")
+    options = BuildOptions(report_date=dt.date(2024, 9, 20))
+    outcome = run_batch([inputs], PeriodRequest("9m"), options, out, 1)
+    assert not outcome.failed and len(list(out.glob("*.docx"))) == 2
+    assert outcome.summary_path is None
+    assert str(outcome.summary_error) == (
+        f"Sổ tổng hợp «{out / 'tong_hop_9m_2024.xlsx'}» đã có. danvan không ghi đè; thêm --force "
+        "để ghi đè hoặc chọn thư mục khác bằng -o."
+    )
+    assert (out / "tong_hop_9m_2024.xlsx").read_bytes() == b"old"
+
+
+def test_cli_shows_the_table_before_the_summary_error(tmp_path: Path, cli: CliRunner) -> None:
+    inputs, out = _two_communes(tmp_path / "in"), tmp_path / "out"
+    out.mkdir()
+    (out / "tong_hop_9m_2024.xlsx").write_bytes(b"old")
+    result = cli.invoke(app, ["batch", str(inputs), "-p", "9m", "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1
+    assert "Đã lập 2/2 báo cáo; 0 sổ lỗi." in result.stdout
+    assert "Sổ tổng hợp:" not in result.stdout
+    assert flat(result.stderr).startswith(
+        f"Lỗi: Sổ tổng hợp «{out / 'tong_hop_9m_2024.xlsx'}» đã có."
+    )

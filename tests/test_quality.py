@@ -29,8 +29,11 @@ def test_ruff_clean(args: list[str]) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_mypy_strict_clean() -> None:
+@pytest.mark.parametrize("python", [None, "3.10"], ids=["running-python", "python-3.10"])
+def test_mypy_strict_clean(python: str | None) -> None:
+    """Also as Python 3.10, the oldest version pyproject.toml declares (no tomllib there)."""
+    version = ["--python-version", python] if python else []
     done = subprocess.run(
-        [_tool("mypy"), "--strict", "src"], cwd=ROOT, capture_output=True, text=True
+        [_tool("mypy"), "--strict", *version, "src"], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -9,19 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import tomllib
-
 from danvan_cli.errors import DanvanError, InvalidWorkbookError, UsageError
 from danvan_cli.vietnamese import ParseError, parse_date, strip_marks
 
 if TYPE_CHECKING:
     from danvan_cli.checks import Report
+    from danvan_cli.config import Settings
     from danvan_cli.figures import Figures
     from danvan_cli.models import CommuneData
     from danvan_cli.period import Period
     from danvan_cli.render import ReportTemplate
 
-CONFIG_NAME = "danvan.toml"
 MAX_LISTED_ERRORS = 50
 
 
@@ -61,40 +59,16 @@ def cli_date(text: str, option: str) -> dt.date:
         raise UsageError(f"{option} «{text}»: {err}.") from None
 
 
-def read_config(folder: Path | None = None) -> dict[str, object]:
-    path = (folder or Path.cwd()) / CONFIG_NAME
-    if not path.is_file():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as err:
-        raise DanvanError(f"Tệp cấu hình «{path}» không đọc được: {err}.") from None
-    section = data.get("danvan", data)
-    return section if isinstance(section, dict) else {}
-
-
-def default_period(folder: Path | None = None) -> str | None:
-    value = read_config(folder).get("period")
-    return str(value) if value else None
-
-
-def leading_zero(switched_off: bool, folder: Path | None = None) -> bool:
-    """Counts 1–9 as ``03`` unless ``--no-leading-zero`` or ``leading_zero = false`` in
-    ``danvan.toml`` says otherwise."""
-    if switched_off:
-        return False
-    value = read_config(folder).get("leading_zero", True)
-    return value is not False
-
-
-def resolve_workbook(file: Path | None, folder: Path | None = None) -> Path:
-    """The workbook named on the command line, in ``danvan.toml``, or the only one here."""
+def resolve_workbook(
+    file: Path | None, settings: Settings | None = None, folder: Path | None = None
+) -> Path:
+    """The workbook named on the command line, in ``danvan.toml`` (``settings``), or the only
+    one in ``folder`` (default: the current folder)."""
     if file is not None:
         return file
+    if settings is not None and settings.workbook is not None:
+        return settings.workbook
     here = folder or Path.cwd()
-    named = read_config(here).get("workbook")
-    if named:
-        return here / str(named)
     from danvan_cli.workbook import SUFFIXES
 
     found = sorted(

@@ -1,146 +1,228 @@
-"""The ``danvan`` command line: parse options, call the library, print, map errors to exit
-codes. Heavy modules are imported inside the commands that need them."""
+"""The ``danvan`` command line: parse options, call the library, print, map errors to exit codes.
+
+Heavy modules are imported inside the commands that need them, so ``danvan --help`` stays fast.
+Every error becomes a message and an exit code in one place, ``DanvanGroup.main``: 2 for wrong
+command-line use, 1 for bad input or a failure; ``--debug`` (kept in ``ctx.obj``) lets the
+exception through with its traceback instead."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from danvan_cli import __version__, cli_vi
-from danvan_cli.errors import DanvanError
-
-cli_vi.install()
+from danvan_cli import __version__, usage
+from danvan_cli.errors import DanvanError, UsageError
 
 if TYPE_CHECKING:
     from danvan_cli.build import PeriodRequest
+    from danvan_cli.config import Settings
 
-app = typer.Typer(
-    name="danvan",
-    help="Lập báo cáo kết quả công tác dân vận chính quyền từ sổ Excel của xã/phường.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-template_app = typer.Typer(
-    help="Xuất mẫu báo cáo để sửa, hoặc kiểm tra một mẫu đã sửa.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+PROG_NAME = "danvan"
+
+
+@dataclass
+class CliState:
+    """What the root options tell the error handling; the root command's ``ctx.obj``."""
+
+    debug: bool = False
+
+
+class DanvanGroup(TyperGroup):
+    """The root command. ``main`` runs the app (from the console script or a test's CliRunner)
+    and turns whatever it raised into a Vietnamese message and an exit code."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        state = CliState()
+        with usage.vietnamese():
+            try:
+                result = super().main(
+                    args,
+                    prog_name,
+                    complete_var,
+                    standalone_mode=False,
+                    windows_expand_args=windows_expand_args,
+                    obj=state,
+                    **extra,
+                )
+                code = result if isinstance(result, int) else 0
+            except typer.TyperException as err:  # the framework's usage errors (exit 2)
+                code = err.exit_code
+                if code == 2:
+                    typer.echo(usage.usage_error(err, prog_name or PROG_NAME), err=True)
+                else:
+                    _print_error(usage.reword_error(err.format_message()))
+            except typer.Abort:
+                typer.echo("Đã dừng.", err=True)
+                code = 1
+            except KeyboardInterrupt:
+                code = 130
+            except DanvanError as err:
+                if state.debug:
+                    raise
+                _print_error(str(err))
+                code = err.exit_code
+            except Exception as err:
+                if state.debug:
+                    raise
+                _print_markup(
+                    f"[red]Lỗi không mong đợi[/red] ({type(err).__name__}). Chạy lại với --debug "
+                    "để xem chi tiết và gửi cho người hỗ trợ."
+                )
+                code = 1
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _print_error(message: str) -> None:
+    from danvan_cli.console import plain
+
+    _print_markup(f"[red]Lỗi:[/red] {plain(message)}")
+
+
+def _print_markup(markup: str) -> None:
+    from danvan_cli.console import err
+
+    err.print(markup)
+
+
+def _show_help(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        typer.echo(usage.reword_usage(ctx.get_help()))
+        raise typer.Exit()
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PROG_NAME} {__version__}")
+        raise typer.Exit()
+
+
+HelpOpt = Annotated[
+    bool,
+    typer.Option(
+        "--help",
+        "-h",
+        is_eager=True,
+        expose_value=False,
+        callback=_show_help,
+        help=usage.HELP_TEXT,
+    ),
+]
+"""Every command's ``-h/--help`` (the framework's own is switched off: its text is English)."""
+
+_SETTINGS: dict[str, Any] = {
+    "add_completion": False,
+    "rich_markup_mode": None,
+    "options_metavar": usage.OPTIONS_METAVAR,
+    "subcommand_metavar": usage.SUBCOMMAND_METAVAR,
+    "invoke_without_command": True,
+    "context_settings": {"help_option_names": []},
+}
+app = typer.Typer(name=PROG_NAME, cls=DanvanGroup, pretty_exceptions_enable=False, **_SETTINGS)
+template_app = typer.Typer(**_SETTINGS)
 app.add_typer(template_app, name="template")
 
-_state = {"debug": False}
 
-
-def _fail(err: DanvanError) -> NoReturn:
-    from danvan_cli.console import err as console
-
-    console.print(f"[red]Lỗi:[/red] {_escape(str(err))}")
-    raise typer.Exit(err.exit_code)
-
-
-def _escape(text: str) -> str:
-    """Text for a rich console: no markup, no control characters (see console.safe)."""
-    from rich.markup import escape
-
-    from danvan_cli.console import safe
-
-    return escape(safe(text))
-
-
-def _run(action: object) -> None:
-    """Call ``action`` and turn the library's errors into a message and an exit code."""
-    assert callable(action)
-    try:
-        action()
-    except DanvanError as err:
-        if _state["debug"]:
-            raise
-        _fail(err)
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
-    except typer.Exit:
-        raise
-    except Exception as err:
-        if _state["debug"]:
-            raise
-        from danvan_cli.console import err as console
-
-        console.print(
-            "[red]Lỗi không mong đợi[/red] "
-            f"({type(err).__name__}). Chạy lại với --debug để xem chi tiết và gửi cho người "
-            "hỗ trợ."
-        )
-        raise typer.Exit(1) from None
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"danvan {__version__}")
-        raise typer.Exit()
+def _help_without_command(ctx: typer.Context) -> None:
+    """A group called without a command: its help, as a usage error (exit 2)."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(usage.reword_usage(ctx.get_help()), err=True)
+        raise typer.Exit(2)
 
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     debug: Annotated[
         bool, typer.Option("--debug", help="Hiện chi tiết kỹ thuật (traceback) khi có lỗi.")
     ] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản rồi thoát."),
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="In phiên bản rồi thoát."
+        ),
     ] = False,
+    _help: HelpOpt = False,
 ) -> None:
     """Lập báo cáo kết quả công tác dân vận chính quyền từ sổ Excel của xã/phường."""
-    _state["debug"] = debug
+    ctx.ensure_object(CliState).debug = debug
+    _help_without_command(ctx)
+
+
+@template_app.callback()
+def template_options(ctx: typer.Context, _help: HelpOpt = False) -> None:
+    """Xuất mẫu báo cáo để sửa, hoặc kiểm tra một mẫu đã sửa."""
+    _help_without_command(ctx)
 
 
 # --- shared options ------------------------------------------------------------------------
 
+FILE_HELP = (
+    "SỔ: sổ Excel (.xlsx, .xlsm, .xls, .ods); bỏ trống khi thư mục hiện tại có danvan.toml "
+    "hoặc đúng một sổ."
+)
 PeriodOpt = Annotated[
     str | None,
     typer.Option(
         "--period",
         "-p",
+        metavar="KỲ",
         help="Kỳ báo cáo: 3m, 6m, 9m, 12m (N tháng đầu năm), q1–q4 (quý), t1–t12 (tháng).",
     ),
 ]
 YearOpt = Annotated[
-    int | None, typer.Option("--year", "-y", help="Năm báo cáo (mặc định: Năm trong sổ).")
+    int | None,
+    typer.Option("--year", "-y", metavar="NĂM", help="Năm báo cáo (mặc định: Năm trong sổ)."),
 ]
 WindowOpt = Annotated[
     str,
     typer.Option(
         "--window",
+        metavar="CÁCH",
         help="Cách lấy số liệu theo ngày: nd09 (15 tháng trước – 14 tháng "
         "cuối kỳ, mặc định) hoặc calendar (theo tháng dương lịch).",
     ),
 ]
 FromOpt = Annotated[
-    str | None, typer.Option("--from", help="Ngày bắt đầu lấy số liệu, ví dụ 15/12/2023.")
+    str | None,
+    typer.Option("--from", metavar="NGÀY", help="Ngày bắt đầu lấy số liệu, ví dụ 15/12/2023."),
 ]
 ToOpt = Annotated[
-    str | None, typer.Option("--to", help="Ngày kết thúc lấy số liệu, ví dụ 14/9/2024.")
+    str | None,
+    typer.Option("--to", metavar="NGÀY", help="Ngày kết thúc lấy số liệu, ví dụ 14/9/2024."),
 ]
-FileArg = Annotated[
-    Path | None,
-    typer.Argument(
-        help="Sổ Excel (.xlsx, .xlsm, .xls, .ods). Bỏ trống khi thư mục hiện tại có "
-        "danvan.toml hoặc đúng một sổ.",
-        show_default=False,
-    ),
-]
+FileArg = Annotated[Path | None, typer.Argument(metavar="SỔ", hidden=True, show_default=False)]
+"""Arguments are described in each command's help text: Typer prints an argument's type
+(``<path>``) next to it whatever its metavar."""
 ForceOpt = Annotated[bool, typer.Option("--force", help="Cho phép ghi đè tệp đã có.")]
 TemplateOpt = Annotated[
     Path | None,
-    typer.Option("--template", help="Mẫu .docx đã sửa (xuất bằng danvan template export)."),
+    typer.Option(
+        "--template", metavar="MẪU", help="Mẫu .docx đã sửa (xuất bằng danvan template export)."
+    ),
 ]
 DateOpt = Annotated[
     str | None,
-    typer.Option("--date", help="Ngày ghi trên báo cáo (mặc định: hôm nay), ví dụ 20/9/2024."),
+    typer.Option(
+        "--date",
+        metavar="NGÀY",
+        help="Ngày ghi trên báo cáo (mặc định: hôm nay), ví dụ 20/9/2024.",
+    ),
 ]
 NoZeroOpt = Annotated[
     bool, typer.Option("--no-leading-zero", help="Không viết số 1–9 thành 01–09.")
@@ -148,26 +230,33 @@ NoZeroOpt = Annotated[
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Xuất thêm PDF (cần LibreOffice).")]
 
 
+def _settings() -> Settings:
+    """``danvan.toml`` of the current folder, read once per command."""
+    from danvan_cli.config import load_settings
+
+    return load_settings()
+
+
 def _period_request(
+    settings: Settings,
     period: str | None,
     year: int | None,
     window: str,
     date_from: str | None,
     date_to: str | None,
-    folder: Path | None = None,
 ) -> PeriodRequest:
-    from danvan_cli.build import PeriodRequest, default_period
+    from danvan_cli.build import PeriodRequest
 
-    code = period or default_period(folder)
+    code = period or settings.period
     if code is None:
-        raise _usage("Thiếu kỳ báo cáo: thêm --period, ví dụ --period 9m.")
+        raise UsageError("Thiếu kỳ báo cáo: thêm --period, ví dụ --period 9m.")
     return PeriodRequest.from_options(code, year, window, date_from, date_to)
 
 
-def _usage(message: str) -> DanvanError:
-    from danvan_cli.errors import UsageError
+def _warn(message: str, stderr: bool = False) -> None:
+    from danvan_cli.console import err, out, plain
 
-    return UsageError(message)
+    (err if stderr else out).print(f"[yellow]Cảnh báo:[/yellow] {plain(message)}")
 
 
 # --- commands ------------------------------------------------------------------------------
@@ -175,81 +264,97 @@ def _usage(message: str) -> DanvanError:
 
 @app.command()
 def init(
-    folder: Annotated[Path, typer.Argument(help="Thư mục sẽ chứa sổ mới.")] = Path("."),
+    folder: Annotated[
+        Path, typer.Argument(metavar="THƯ_MỤC", hidden=True, show_default=False)
+    ] = Path("."),
     name: Annotated[
         str | None,
-        typer.Option("--ten", prompt="Tên xã/phường (ví dụ Tân Hưng)", help="Tên đơn vị."),
+        typer.Option(
+            "--ten", metavar="TÊN", prompt="Tên xã/phường (ví dụ Tân Hưng)", help="Tên đơn vị."
+        ),
     ] = None,
     province: Annotated[
-        str | None, typer.Option("--tinh", prompt="Tỉnh/Thành phố", help="Tỉnh hoặc thành phố.")
+        str | None,
+        typer.Option(
+            "--tinh", metavar="TỈNH", prompt="Tỉnh/Thành phố", help="Tỉnh hoặc thành phố."
+        ),
     ] = None,
-    kind: Annotated[str, typer.Option("--loai", help="Xã, Phường, Thị trấn hoặc Đặc khu.")] = "Xã",
+    kind: Annotated[
+        str,
+        typer.Option("--loai", metavar="LOẠI", help="Xã, Phường, Thị trấn hoặc Đặc khu."),
+    ] = "Xã",
     year: YearOpt = None,
+    _help: HelpOpt = False,
 ) -> None:
-    """Tạo sổ Excel trống đúng mẫu (kèm trang HuongDan) và tệp danvan.toml. Không ghi đè."""
+    """Tạo sổ Excel trống đúng mẫu (kèm trang HuongDan) và tệp danvan.toml. Không ghi đè.
 
-    def action() -> None:
-        from danvan_cli.blank import write_blank_workbook
-        from danvan_cli.schema import UNIT_KINDS
-        from danvan_cli.vietnamese import fold
+    THƯ_MỤC: thư mục sẽ chứa sổ mới (mặc định: thư mục hiện tại).
+    """
+    from danvan_cli.blank import write_blank_workbook
+    from danvan_cli.schema import UNIT_KINDS
+    from danvan_cli.vietnamese import fold
 
-        labels = {fold(c.label): c.label for c in UNIT_KINDS}
-        if fold(kind) not in labels:
-            raise _usage(f"--loai «{kind}» không hợp lệ: chọn Xã, Phường, Thị trấn hoặc Đặc khu.")
-        if not name or not name.strip() or not province or not province.strip():
-            raise _usage("Cần tên đơn vị (--ten) và tỉnh/thành phố (--tinh).")
-        profile = {"name": name.strip(), "province": province.strip(), "kind": labels[fold(kind)]}
-        for path in write_blank_workbook(folder, year, profile):
-            typer.echo(f"Đã tạo {path}")
-
-    _run(action)
+    labels = {fold(c.label): c.label for c in UNIT_KINDS}
+    if fold(kind) not in labels:
+        raise UsageError(f"--loai «{kind}» không hợp lệ: chọn Xã, Phường, Thị trấn hoặc Đặc khu.")
+    if not name or not name.strip() or not province or not province.strip():
+        raise UsageError("Cần tên đơn vị (--ten) và tỉnh/thành phố (--tinh).")
+    profile = {"name": name.strip(), "province": province.strip(), "kind": labels[fold(kind)]}
+    for path in write_blank_workbook(folder, year, profile):
+        typer.echo(f"Đã tạo {path}")
 
 
 @app.command()
 def validate(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Các sổ cần kiểm tra.", show_default=False)
+        list[Path] | None, typer.Argument(metavar="SỔ", hidden=True, show_default=False)
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
     annotate: Annotated[
         Path | None,
-        typer.Option("--annotate", help="Ghi một bản sao của sổ, tô đỏ và chú thích các ô lỗi."),
+        typer.Option(
+            "--annotate",
+            metavar="TỆP",
+            help="Ghi một bản sao của sổ, tô đỏ và chú thích các ô lỗi.",
+        ),
     ] = None,
     force: ForceOpt = False,
+    _help: HelpOpt = False,
 ) -> None:
-    """Kiểm tra sổ: mọi lỗi và cảnh báo, kèm ô (ví dụ TiepCongDan!C14) và cách sửa."""
+    """Kiểm tra sổ: mọi lỗi và cảnh báo, kèm ô (ví dụ TiepCongDan!C14) và cách sửa.
 
-    def action() -> None:
-        import json
+    SỔ: một hay nhiều sổ cần kiểm tra; bỏ trống khi thư mục hiện tại có danvan.toml hoặc đúng
+    một sổ.
+    """
+    import json
 
-        from danvan_cli.build import resolve_workbook
-        from danvan_cli.console import out, print_report
-        from danvan_cli.reading import load
+    from danvan_cli.build import resolve_workbook
+    from danvan_cli.console import out, plain, print_report
+    from danvan_cli.reading import load
 
-        paths = list(files) if files else [resolve_workbook(None)]
-        if annotate is not None and len(paths) != 1:
-            raise _usage("--annotate chỉ dùng với một sổ.")
-        reports = [load(path, want_data=False).report for path in paths]
-        if as_json:
-            payload = {"schema": "danvan.validate/1", "files": [r.to_json() for r in reports]}
-            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        else:
-            for report in reports:
-                print_report(report, out)
-        if annotate is not None:
-            from danvan_cli.annotate import annotate_copy
+    settings = _settings()
+    paths = list(files) if files else [resolve_workbook(None, settings)]
+    if annotate is not None and len(paths) != 1:
+        raise UsageError("--annotate chỉ dùng với một sổ.")
+    reports = [load(path, want_data=False).report for path in paths]
+    if as_json:
+        payload = {"schema": "danvan.validate/1", "files": [r.to_json() for r in reports]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for report in reports:
+            print_report(report, out)
+    if annotate is not None:
+        from danvan_cli.annotate import annotate_copy
 
-            if reports[0].fatal is None:
-                annotate_copy(paths[0], reports[0], annotate, force)
-                if not as_json:
-                    out.print(f"Đã ghi bản chú thích: {_escape(str(annotate))}")
-        if not all(r.ok for r in reports):
-            raise typer.Exit(1)
-
-    _run(action)
+        if reports[0].fatal is None:
+            annotate_copy(paths[0], reports[0], annotate, force)
+            if not as_json:
+                out.print(f"Đã ghi bản chú thích: {plain(str(annotate))}")
+    if not all(r.ok for r in reports):
+        raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=f"Tính và in mọi số liệu của báo cáo cho một kỳ.\n\n{FILE_HELP}")
 def figures(
     file: FileArg = None,
     period: PeriodOpt = None,
@@ -260,35 +365,34 @@ def figures(
     as_json: Annotated[
         bool, typer.Option("--json", help="In số liệu dạng JSON (danvan.figures/1).")
     ] = False,
+    _help: HelpOpt = False,
 ) -> None:
-    """Tính và in mọi số liệu của báo cáo cho một kỳ."""
+    import json
 
-    def action() -> None:
-        import json
+    from danvan_cli.build import compute_for, resolve_workbook
+    from danvan_cli.console import print_figures
 
-        from danvan_cli.build import compute_for, resolve_workbook
-        from danvan_cli.console import err, print_figures
-
-        path = resolve_workbook(file)
-        request = _period_request(period, year, window, date_from, date_to)
-        result = compute_for(path, request)
-        for warning in result.warnings:
-            err.print(f"[yellow]Cảnh báo:[/yellow] {_escape(warning)}")
-        if as_json:
-            text = json.dumps(result.figures.to_json_dict(), ensure_ascii=False, indent=2)
-            sys.stdout.write(text + "\n")
-        else:
-            print_figures(result.figures)
-
-    _run(action)
+    settings = _settings()
+    path = resolve_workbook(file, settings)
+    request = _period_request(settings, period, year, window, date_from, date_to)
+    result = compute_for(path, request)
+    for warning in result.warnings:
+        _warn(warning, stderr=True)
+    if as_json:
+        text = json.dumps(result.figures.to_json_dict(), ensure_ascii=False, indent=2)
+        sys.stdout.write(text + "\n")
+    else:
+        print_figures(result.figures)
 
 
-@app.command()
+@app.command(help=f"Lập báo cáo .docx cho một kỳ (từ chối nếu sổ còn lỗi).\n\n{FILE_HELP}")
 def build(
     file: FileArg = None,
     period: PeriodOpt = None,
     year: YearOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Tệp .docx sẽ ghi.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="TỆP", help="Tệp .docx sẽ ghi.")
+    ] = None,
     template: TemplateOpt = None,
     report_date: DateOpt = None,
     window: WindowOpt = "nd09",
@@ -297,42 +401,40 @@ def build(
     no_leading_zero: NoZeroOpt = False,
     pdf: PdfOpt = False,
     force: ForceOpt = False,
+    _help: HelpOpt = False,
 ) -> None:
-    """Lập báo cáo .docx cho một kỳ (từ chối nếu sổ còn lỗi)."""
+    from danvan_cli.build import BuildOptions, build_report, resolve_workbook
+    from danvan_cli.console import out, plain
 
-    def action() -> None:
-        from danvan_cli.build import BuildOptions, build_report, leading_zero, resolve_workbook
-        from danvan_cli.console import out
-
-        path = resolve_workbook(file)
-        request = _period_request(period, year, window, date_from, date_to)
-        options = BuildOptions.from_cli(
-            template, report_date, leading_zero(no_leading_zero), force, pdf
-        )
-        result = build_report(path, request, options, output)
-        for warning in result.warnings:
-            out.print(f"[yellow]Cảnh báo:[/yellow] {_escape(warning)}")
-        out.print(f"Đã ghi báo cáo: {_escape(str(result.output))}")
-        if result.pdf is not None:
-            out.print(f"Đã ghi PDF: {_escape(str(result.pdf))}")
-
-    _run(action)
+    settings = _settings()
+    path = resolve_workbook(file, settings)
+    request = _period_request(settings, period, year, window, date_from, date_to)
+    leading_zero = settings.leading_zero and not no_leading_zero
+    options = BuildOptions.from_cli(template, report_date, leading_zero, force, pdf)
+    result = build_report(path, request, options, output)
+    for warning in result.warnings:
+        _warn(warning)
+    out.print(f"Đã ghi báo cáo: {plain(str(result.output))}")
+    if result.pdf is not None:
+        out.print(f"Đã ghi PDF: {plain(str(result.pdf))}")
 
 
 @app.command()
 def batch(
-    inputs: Annotated[
-        list[Path], typer.Argument(help="Các sổ hoặc thư mục chứa sổ.", show_default=False)
-    ],
+    inputs: Annotated[list[Path], typer.Argument(metavar="SỔ", hidden=True, show_default=False)],
     period: PeriodOpt = None,
     year: YearOpt = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Thư mục ghi báo cáo.")] = Path(
-        "bao_cao"
-    ),
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="THƯ_MỤC", help="Thư mục ghi báo cáo."),
+    ] = Path("bao_cao"),
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, help="Số tiến trình chạy song song (mặc định: số nhân CPU)."
+            "--jobs",
+            "-j",
+            metavar="N",
+            help="Số tiến trình chạy song song, từ 1 trở lên (mặc định: số nhân CPU).",
         ),
     ] = None,
     template: TemplateOpt = None,
@@ -343,61 +445,69 @@ def batch(
     no_leading_zero: NoZeroOpt = False,
     pdf: PdfOpt = False,
     force: ForceOpt = False,
+    _help: HelpOpt = False,
 ) -> None:
-    """Lập báo cáo cho nhiều xã/phường cùng lúc, kèm sổ tổng hợp số liệu."""
+    """Lập báo cáo cho nhiều xã/phường cùng lúc, kèm sổ tổng hợp số liệu.
 
-    def action() -> None:
-        from danvan_cli.batch import run_batch
-        from danvan_cli.build import BuildOptions, leading_zero
+    SỔ: các sổ, hoặc thư mục chứa sổ của các xã, phường.
+    """
+    from danvan_cli.batch import run_batch
+    from danvan_cli.build import BuildOptions
+    from danvan_cli.console import batch_progress, print_batch
 
-        request = _period_request(period, year, window, date_from, date_to)
-        options = BuildOptions.from_cli(
-            template, report_date, leading_zero(no_leading_zero), force, pdf
-        )
-        outcome = run_batch(inputs, request, options, output, jobs)
-        if outcome.failed:
-            raise typer.Exit(1)
-
-    _run(action)
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs «{jobs}» không hợp lệ: cần số tiến trình từ 1 trở lên.")
+    settings = _settings()
+    request = _period_request(settings, period, year, window, date_from, date_to)
+    leading_zero = settings.leading_zero and not no_leading_zero
+    options = BuildOptions.from_cli(template, report_date, leading_zero, force, pdf)
+    with batch_progress() as progress:
+        outcome = run_batch(inputs, request, options, output, jobs, progress)
+    print_batch(outcome)
+    if outcome.summary_error is not None:
+        raise outcome.summary_error
+    if outcome.failed:
+        raise typer.Exit(1)
 
 
 @template_app.command("export")
 def template_export(
-    output: Annotated[Path, typer.Argument(help="Tệp .docx sẽ ghi.")] = Path("mau_bao_cao.docx"),
+    output: Annotated[Path, typer.Argument(metavar="TỆP", hidden=True, show_default=False)] = Path(
+        "mau_bao_cao.docx"
+    ),
     force: ForceOpt = False,
+    _help: HelpOpt = False,
 ) -> None:
-    """Ghi mẫu báo cáo mặc định ra một tệp .docx để sửa trong Word."""
+    """Ghi mẫu báo cáo mặc định ra một tệp .docx để sửa trong Word.
 
-    def action() -> None:
-        from danvan_cli.render import export_template
+    TỆP: tệp .docx sẽ ghi (mặc định: mau_bao_cao.docx).
+    """
+    from danvan_cli.render import export_template
 
-        path = export_template(output, force)
-        typer.echo(f"Đã ghi mẫu: {path}")
-
-    _run(action)
+    path = export_template(output, force)
+    typer.echo(f"Đã ghi mẫu: {path}")
 
 
 @template_app.command("check")
 def template_check(
-    template: Annotated[Path, typer.Argument(help="Mẫu .docx cần kiểm tra.")],
+    template: Annotated[Path, typer.Argument(metavar="MẪU", hidden=True, show_default=False)],
+    _help: HelpOpt = False,
 ) -> None:
-    """Kiểm tra mẫu đã sửa: lỗi cú pháp và biến không có, kèm vị trí."""
+    """Kiểm tra mẫu đã sửa: lỗi cú pháp và biến không có, kèm vị trí.
 
-    def action() -> None:
-        from danvan_cli.render import check_template
+    MẪU: mẫu .docx cần kiểm tra.
+    """
+    from danvan_cli.console import out, plain
+    from danvan_cli.render import check_template
 
-        problems = check_template(template)
-        if problems:
-            from danvan_cli.console import out
-
-            for problem in problems:
-                out.print(f"[red]Lỗi:[/red] {_escape(problem)}")
-            raise typer.Exit(1)
-        typer.echo(f"Mẫu {template} hợp lệ.")
-
-    _run(action)
+    problems = check_template(template)
+    if problems:
+        for problem in problems:
+            out.print(f"[red]Lỗi:[/red] {plain(problem)}")
+        raise typer.Exit(1)
+    typer.echo(f"Mẫu {template} hợp lệ.")
 
 
 def main() -> None:
     """Console-script entry point."""
-    app(prog_name="danvan")
+    app(prog_name=PROG_NAME)

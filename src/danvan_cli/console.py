@@ -1,8 +1,11 @@
-"""Printing reports and figures for people: rich tables in Vietnamese."""
+"""Printing for people, the only place besides cli.py that writes to the terminal: reports,
+figures and batch summaries as rich tables in Vietnamese, and the batch progress bar."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from danvan_cli.batch import BatchOutcome
     from danvan_cli.checks import Report
     from danvan_cli.figures import Figures
 
@@ -26,6 +32,11 @@ def safe(text: str) -> str:
     are dropped (an ESC typed into a cell could otherwise move the cursor, clear the screen or
     retitle the window of the clerk who runs danvan). Tabs and line breaks stay."""
     return _CONTROL.sub("", text)
+
+
+def plain(text: str) -> str:
+    """``safe`` text to put inside a rich markup string: its brackets are not markup."""
+    return escape(safe(text))
 
 
 def report_lines(report: Report) -> list[Text]:
@@ -154,3 +165,82 @@ _MODES = (
 def _d(iso: str) -> str:
     year, month, day = iso.split("-")
     return f"{int(day)}/{int(month)}/{year}"
+
+
+# --- batch ------------------------------------------------------------------------------------
+
+SCREEN_ROWS = 100
+"""Above this many workbooks the screen table lists only the failed ones."""
+
+
+@contextmanager
+def batch_progress(console: Console = err) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar for ``run_batch(progress=…)`` (off when not a terminal). It starts at the
+    batch's first call, once the worker processes are running, and stops on leaving."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("Đang lập báo cáo"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=False,
+    )
+    task: TaskID | None = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            task = bar.add_task("batch", total=total)
+            bar.start()
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if task is not None:
+            bar.stop()
+
+
+def print_batch(outcome: BatchOutcome, console: Console = out) -> None:
+    """The table of communes (all of them, or only the failed ones in a large batch), the
+    closing count and the summary workbook."""
+    results = outcome.results
+    listed = list(enumerate(results, start=1))
+    if len(results) > SCREEN_ROWS:
+        listed = [(number, r) for number, r in listed if not r.ok]
+    if listed:
+        table = Table(show_header=True, header_style="bold")
+        table.add_column("STT", justify="right")
+        table.add_column("Đơn vị")
+        table.add_column("Tệp", overflow="fold")
+        table.add_column("Trạng thái")
+        table.add_column("Lỗi/Cảnh báo", justify="right")
+        table.add_column("Báo cáo", overflow="fold", min_width=20)
+        for number, result in listed:
+            status = Text(result.label, style="green" if result.ok else "bold red")
+            if result.ok and result.output is not None:
+                report = Text(safe(result.output.name))
+                if result.note:
+                    report.append(f"\n{safe(result.note)}", style="yellow")
+            else:
+                report = Text(safe(result.reason), style="red")
+            table.add_row(  # names come from the workbooks: plain Text, never rich markup
+                str(number),
+                Text(safe(result.unit or "—")),
+                Text(safe(result.file.name)),
+                status,
+                f"{result.errors}/{result.warnings}",
+                report,
+            )
+        console.print(table)
+    if len(results) > SCREEN_ROWS:
+        console.print(
+            f"(Bảng trên chỉ liệt kê các sổ lỗi; đủ {len(results)} đơn vị có trong sổ tổng hợp.)"
+        )
+    done = len(outcome.succeeded)
+    console.print(f"Đã lập {done}/{len(results)} báo cáo; {len(outcome.failed)} sổ lỗi.")
+    if outcome.summary_path is not None:
+        console.print(f"Sổ tổng hợp: {plain(str(outcome.summary_path))}")

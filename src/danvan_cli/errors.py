@@ -33,3 +33,8 @@ class OutputExistsError(DanvanError):
 
 class TemplateError(DanvanError):
     """A report template has a syntax error, an unknown variable or an unsafe construct."""
+
+
+class ConfigError(DanvanError):
+    """``danvan.toml`` cannot be read or holds a wrong setting; the message names the file, the
+    setting and its line."""

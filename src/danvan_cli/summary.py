@@ -1,0 +1,320 @@
+"""The summary workbook of ``danvan batch`` (SPEC §5): one row per workbook with its key
+figures and status, a totals row; written atomically with openpyxl. No personal data: the rows
+hold only unit names, file names, reasons, counts and rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from copy import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from danvan_cli.errors import DanvanError
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from danvan_cli.batch import CommuneResult
+    from danvan_cli.build import PeriodRequest
+
+
+# --- key figures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryColumn:
+    key: str  # dotted path in figures.to_json_dict(), or a derived key
+    title: str
+    group: str
+    rate: bool = False
+
+
+SUMMARY_FIGURES: tuple[SummaryColumn, ...] = (
+    SummaryColumn("reception.visits", "Lượt tiếp", "Tiếp công dân"),
+    SummaryColumn("reception.people", "Số người", "Tiếp công dân"),
+    SummaryColumn("reception.cases", "Vụ việc", "Tiếp công dân"),
+    SummaryColumn("reception.cases_by_kind.khieu_nai", "Khiếu nại", "Tiếp công dân"),
+    SummaryColumn("reception.cases_by_kind.to_cao", "Tố cáo", "Tiếp công dân"),
+    SummaryColumn("reception.cases_by_kind.kien_nghi", "Kiến nghị", "Tiếp công dân"),
+    SummaryColumn("reception.cases_by_kind.phan_anh", "Phản ánh", "Tiếp công dân"),
+    SummaryColumn("reception.groups", "Đoàn đông người", "Tiếp công dân"),
+    SummaryColumn("petitions.received", "Tiếp nhận", "Đơn thư"),
+    SummaryColumn("petitions.processed", "Đã xử lý", "Đơn thư"),
+    SummaryColumn("petitions.eligible", "Đủ điều kiện xử lý", "Đơn thư"),
+    SummaryColumn("dossiers.received", "Tiếp nhận", "Hồ sơ một cửa"),
+    SummaryColumn("dossiers.online", "Trực tuyến", "Hồ sơ một cửa"),
+    SummaryColumn("dossiers.direct", "Trực tiếp", "Hồ sơ một cửa"),
+    SummaryColumn("dossiers.postal", "Bưu chính", "Hồ sơ một cửa"),
+    SummaryColumn("dossiers.resolved", "Đã giải quyết", "Hồ sơ một cửa"),
+    SummaryColumn("dossiers.early_on_time", "Trước hạn, đúng hạn", "Hồ sơ một cửa"),
+    SummaryColumn("dossiers.late", "Quá hạn", "Hồ sơ một cửa"),
+    SummaryColumn("dossiers.open", "Đang giải quyết", "Hồ sơ một cửa"),
+    SummaryColumn("dossiers.online_rate", "Tỷ lệ trực tuyến (%)", "Hồ sơ một cửa", rate=True),
+    SummaryColumn("dossiers.on_time_rate", "Tỷ lệ đúng hạn (%)", "Hồ sơ một cửa", rate=True),
+    SummaryColumn("procedures.total", "Số TTHC", "Thủ tục hành chính"),
+    SummaryColumn("procedures.full_online", "DVC toàn trình", "Thủ tục hành chính"),
+    SummaryColumn("procedures.partial_online", "DVC một phần", "Thủ tục hành chính"),
+)
+_EXTRA_FIGURES = ("dossiers.early", "dossiers.on_time")
+
+
+def key_figures(data: dict[str, Any]) -> dict[str, float]:
+    """The summary's figures out of ``Figures.to_json_dict()`` (numbers only)."""
+
+    def pick(path: str) -> float:
+        value: Any = data
+        for part in path.split("."):
+            value = value[part]
+        if not isinstance(value, int | float):
+            raise TypeError(f"{path} is not a number")
+        return value
+
+    found = {path: pick(path) for path in _EXTRA_FIGURES}
+    for column in SUMMARY_FIGURES:
+        if column.key == "dossiers.early_on_time":
+            found[column.key] = found["dossiers.early"] + found["dossiers.on_time"]
+        else:
+            found[column.key] = pick(column.key)
+    return found
+
+
+def totals(results: Sequence[CommuneResult]) -> dict[str, float]:
+    """Sums over the communes whose report was built; rates recomputed from the summed counts."""
+    from danvan_cli.figures import rate
+
+    keys = [*_EXTRA_FIGURES, *(c.key for c in SUMMARY_FIGURES if not c.rate)]
+    summed: dict[str, float] = {key: 0 for key in keys}
+    for result in results:
+        if result.ok:
+            for key in keys:
+                summed[key] += result.figures.get(key, 0)
+    summed["dossiers.online_rate"] = rate(
+        int(summed["dossiers.online"]), int(summed["dossiers.received"])
+    )
+    summed["dossiers.on_time_rate"] = rate(
+        int(summed["dossiers.early_on_time"]), int(summed["dossiers.resolved"])
+    )
+    return summed
+
+
+# --- its name and period ----------------------------------------------------------------------
+
+
+def summary_period(
+    request: PeriodRequest, results: Sequence[CommuneResult]
+) -> dict[str, Any] | None:
+    """The period of the summary: the first built commune's, else the one asked for when its
+    year was given, else unknown."""
+    first = next((r for r in results if r.ok), None)
+    if first is not None:
+        return first.period
+    if request.year is None:
+        return None
+    try:
+        period = request.resolve(request.year)
+    except DanvanError:
+        return None
+    return {
+        "code": period.code,
+        "year": period.year,
+        "label": period.label,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+    }
+
+
+def summary_name(request: PeriodRequest, results: Sequence[CommuneResult]) -> str:
+    """``tong_hop_9m_2024.xlsx``: the year asked for, else the first built commune's year, else
+    ``khong_ro``."""
+    period = summary_period(request, results)
+    code = str(period["code"]) if period else request.code.strip().lower()
+    year = request.year if request.year is not None else period["year"] if period else None
+    return f"tong_hop_{code}_{year if year is not None else 'khong_ro'}.xlsx"
+
+
+def ensure_summary_writable(path: Path, force: bool) -> None:
+    """Refuse an existing summary without ``--force`` (checked before any work when its name is
+    known, and again before writing)."""
+    from danvan_cli.errors import OutputExistsError
+
+    if path.exists() and not force:
+        raise OutputExistsError(
+            f"Sổ tổng hợp «{path}» đã có. danvan không ghi đè; thêm --force để ghi đè "
+            "hoặc chọn thư mục khác bằng -o."
+        )
+
+
+# --- the workbook -----------------------------------------------------------------------------
+
+_FIXED_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("STT", 6),
+    ("Đơn vị", 24),
+    ("Tỉnh/TP", 14),
+    ("Tệp nguồn", 22),
+    ("Trạng thái", 10),
+    ("Lý do, ghi chú", 40),
+)
+_REPORT_COLUMN = ("Báo cáo", 44)
+TITLE_ROWS = 3
+HEADER_ROWS = (5, 6)
+FIRST_DATA_ROW = 7
+COUNT_FORMAT = "#,##0"
+RATE_FORMAT = "0.00"
+
+
+def _d(iso: object) -> str:
+    day = dt.date.fromisoformat(str(iso))
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+def _title_lines(
+    results: Sequence[CommuneResult], report_date: dt.date, period: dict[str, Any] | None
+) -> list[str]:
+    if period is not None:
+        label = f"Kỳ báo cáo: {period['label']} (số liệu từ {_d(period['start'])} đến "
+        label += f"{_d(period['end'])})"
+    else:
+        label = "Kỳ báo cáo: không xác định (không sổ nào lập được báo cáo)"
+    done = sum(1 for r in results if r.ok)
+    return [
+        "TỔNG HỢP KẾT QUẢ CÔNG TÁC DÂN VẬN CHÍNH QUYỀN",
+        label,
+        f"Lập ngày {report_date:%d/%m/%Y}: {done}/{len(results)} đơn vị lập được báo cáo.",
+    ]
+
+
+def write_summary(
+    path: Path,
+    results: Sequence[CommuneResult],
+    force: bool,
+    report_date: dt.date,
+    period: dict[str, Any] | None = None,
+) -> Path:
+    """Write the summary workbook atomically (one row per workbook, a totals row); ``period``
+    (the figures' ``period`` object) names the period in the title."""
+    from danvan_cli.output import write_atomic
+
+    book = _summary_book(results, report_date, period)
+    return write_atomic(path, lambda temp: book.save(temp), force)
+
+
+def _summary_book(
+    results: Sequence[CommuneResult], report_date: dt.date, period: dict[str, Any] | None
+) -> Any:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet: Worksheet = book.active
+    sheet.title = "TongHop"
+    fixed = len(_FIXED_COLUMNS)
+    last = fixed + len(SUMMARY_FIGURES) + 1
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_font = Font(name="Times New Roman", bold=True, size=11)
+    body_font = Font(name="Times New Roman", size=11)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    total_fill = PatternFill("solid", fgColor="FFF2CC")
+    wrap_center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    for row, text in enumerate(_title_lines(results, report_date, period), start=1):
+        cell = sheet.cell(row=row, column=1, value=text)
+        cell.font = Font(name="Times New Roman", bold=row == 1, italic=row > 1, size=14 - row)
+        cell.alignment = Alignment(horizontal="center")
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+
+    top, sub = HEADER_ROWS
+    headers: list[tuple[str, str | None, int]] = [(t, None, w) for t, w in _FIXED_COLUMNS]
+    headers += [(c.group, c.title, 12 if c.rate else 10) for c in SUMMARY_FIGURES]
+    headers.append((_REPORT_COLUMN[0], None, _REPORT_COLUMN[1]))
+    for column, (title, subtitle, width) in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+        for row in (top, sub):
+            cell = sheet.cell(row=row, column=column)
+            cell.font, cell.fill, cell.border, cell.alignment = (
+                header_font,
+                fill,
+                border,
+                wrap_center,
+            )
+        sheet.cell(row=top, column=column, value=title)
+        if subtitle is None:
+            sheet.merge_cells(start_row=top, start_column=column, end_row=sub, end_column=column)
+        else:
+            sheet.cell(row=sub, column=column, value=subtitle)
+    column = fixed + 1
+    for group in dict.fromkeys(c.group for c in SUMMARY_FIGURES):
+        span = sum(1 for c in SUMMARY_FIGURES if c.group == group)
+        sheet.merge_cells(
+            start_row=top, start_column=column, end_row=top, end_column=column + span - 1
+        )
+        column += span
+    sheet.row_dimensions[sub].height = 45
+
+    # Styling cell by cell makes openpyxl hash style objects for every cell (seconds for a
+    # thousand communes): style one prototype per column, then copy its style array.
+    prototypes: list[Any] = []
+    for column in range(1, last + 1):
+        cell = sheet.cell(row=FIRST_DATA_ROW, column=column)
+        cell.font, cell.border = body_font, border
+        if fixed < column < last:
+            spec = SUMMARY_FIGURES[column - fixed - 1]
+            cell.number_format = RATE_FORMAT if spec.rate else COUNT_FORMAT
+        if column in (2, fixed, last):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        prototypes.append(copy(cell._style))
+    status = sheet.cell(row=FIRST_DATA_ROW, column=5)
+    status.font = Font(name="Times New Roman", size=11, bold=True, color="C00000")
+    failed_status = copy(status._style)
+
+    def put_row(row: int, values: Sequence[object], figures: dict[str, float] | None) -> None:
+        cells = list(values)
+        cells += [figures.get(c.key) if figures else None for c in SUMMARY_FIGURES]
+        for column, value in enumerate(cells, start=1):
+            if isinstance(value, str):  # a name or reason read from a workbook
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell._style = copy(prototypes[column - 1])
+
+    row = FIRST_DATA_ROW
+    for number, result in enumerate(results, start=1):
+        reason = result.reason if not result.ok else result.note
+        fixed_values = (
+            number,
+            result.unit or None,
+            result.province or None,
+            result.file.name,
+            result.label,
+            reason or None,
+        )
+        put_row(row, fixed_values, result.figures if result.ok else None)
+        report = sheet.cell(
+            row=row, column=last, value=result.output.name if result.output else None
+        )
+        report._style = copy(prototypes[last - 1])
+        if not result.ok:
+            sheet.cell(row=row, column=5)._style = copy(failed_status)
+        row += 1
+
+    done = sum(1 for r in results if r.ok)
+    put_row(row, (None, f"Tổng cộng ({done} đơn vị)", None, None, None, None), totals(results))
+    for column in range(1, last + 1):
+        cell = sheet.cell(row=row, column=column)
+        cell.font = Font(name="Times New Roman", size=11, bold=True)
+        cell.fill = total_fill
+        cell.border = border
+
+    sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=3).coordinate
+    sheet.print_title_rows = f"{top}:{sub}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    return book
