@@ -55,7 +55,8 @@ def letter(day: dt.date, **fields: Any) -> Petition:
 
 
 def dossier(month: int, field: str = "Tư pháp - Hộ tịch", **counts: int) -> DossierMonth:
-    return DossierMonth(row=next(_rows), month=month, field=field, **counts)
+    channels = {"online": 0, "direct": 0} | counts  # the two required channels
+    return DossierMonth(row=next(_rows), month=month, field=field, **channels)
 
 
 def document(number: str, day: dt.date, **fields: Any) -> Document:
@@ -161,7 +162,17 @@ def test_profile() -> None:
 
 @pytest.mark.parametrize(
     ("population", "area", "expected"),
-    [(7506, 7.02, 1069), (None, 7.02, None), (7506, None, None), (7506, 0.0, None), (5, 2.0, 3)],
+    [
+        (7506, 7.02, 1069),
+        (None, 7.02, None),
+        (7506, None, None),
+        (7506, 0.0, None),
+        (5, 2.0, 3),
+        # no commune's area or population (a mistyped unit): no 300-digit density
+        (7506, 1e-300, None),
+        (10**18, 7.02, None),
+        (7506, 20_000.0, None),
+    ],
 )
 def test_density(population: int | None, area: float | None, expected: int | None) -> None:
     assert density(population, area) == expected

@@ -333,8 +333,10 @@ def test_messages_quoting_cells_are_safe_for_terminal_and_workbooks(tmp_path: Pa
         assert result.exit_code == 1, result.output
         assert not UNSAFE_OUTPUT.search(result.output), repr(result.output)
         assert "Lỗi không mong đợi" not in result.output
-    assert "«hai[2J]0;bị chiếm»" in runs[0].output  # the printable part, quoted
-    assert "Tư pháp [bold][2J]0;bị chiếm" in runs[0].output
+    # a header is a label: its printable part is quoted; a cell's text never is (SPEC §6)
+    assert "«Cột lạ [/][2J]0;bị chiếm»" in runs[0].output
+    assert "Ô có chữ, không phải số." in runs[0].output
+    assert "hai" not in runs[0].output and "Tư pháp" not in runs[0].output
     comments = [
         cell.comment.text
         for sheet in openpyxl.load_workbook(notes)
@@ -342,8 +344,8 @@ def test_messages_quoting_cells_are_safe_for_terminal_and_workbooks(tmp_path: Pa
         for cell in row
         if cell.comment is not None
     ]
-    assert any("hai[2J]0;bị chiếm" in text for text in comments)
+    assert any("Cột lạ [/][2J]0;bị chiếm" in text for text in comments)
     (summary,) = out.glob("tong_hop_*.xlsx")
     reason = openpyxl.load_workbook(summary)["TongHop"].cell(row=7, column=6).value
-    assert "«hai[2J]0;bị chiếm»" in reason
+    assert "Ô có chữ, không phải số." in reason
     assert not (tmp_path / "bao_cao.docx").exists()

@@ -80,9 +80,30 @@ def petition(day: str, processed: str) -> list[object]:
     return [day, "Khiếu nại", "Trực tiếp", "Có", processed]
 
 
-def _book(path: Path, bad: bool) -> Path:
+def _book(path: Path, bad: bool, shifted: bool = False) -> Path:
     extra = CANARIES["Thông tin thêm"]
     sender, content = CANARIES["Người gửi"], CANARIES["Nội dung đơn"]
+    if shifted:  # a paste one column off: personal data lands in dated, counted, choice cells
+        name, id_number = CANARIES["Họ tên"], CANARIES["Số CCCD"]
+        phone = "0912345678"
+        receptions = [
+            [*reception(1, "14/3/2024", 2), "Đất đai", *PERSONAL, extra],
+            [1, name, "Sáng", "Thường xuyên", "x", 1, "VV-02", "Kiến nghị", "Đất đai", *PERSONAL],
+            [2, "15/3/2024", phone, "Thường xuyên", "x", id_number, "VV-03", "Kiến nghị", None],
+            [3, "15/3/2024", "Sáng", content, "x", 1, "VV-04", sender, None, *PERSONAL],
+        ]
+        petitions = [
+            [*petition("20/3/2024", "Có"), sender, content],
+            [sender, "Khiếu nại", content, "Có", "Có", sender, content],
+        ]
+        return write_workbook(
+            path,
+            {
+                "ThongTin": [*INFO_ROWS, ["Người ký", "Phạm Văn Lượng"]],
+                "TiepCongDan": [RECEPTION_HEADER, *receptions],
+                "DonThu": [PETITION_HEADER, *petitions],
+            },
+        )
     receptions = [
         [*reception(1, "14/3/2024", 2), "Đất đai", *PERSONAL, extra],
         [*reception(2, "31/02/2024" if bad else "15/3/2024", 1), "Đất đai", *PERSONAL, extra],
@@ -116,9 +137,14 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("so")
     good = folder / "hop_le"
     bad = folder / "co_loi"
-    good.mkdir()
-    bad.mkdir()
-    return {"good": _book(good / "so.xlsx", bad=False), "bad": _book(bad / "so.xlsx", bad=True)}
+    shifted = folder / "dan_lech_cot"
+    for each in (good, bad, shifted):
+        each.mkdir()
+    return {
+        "good": _book(good / "so.xlsx", bad=False),
+        "bad": _book(bad / "so.xlsx", bad=True),
+        "shifted": _book(shifted / "so.xlsx", bad=True, shifted=True),
+    }
 
 
 def leaks(text: str) -> list[str]:
@@ -203,12 +229,13 @@ def outputs(books: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
         monkeypatch.undo()
     assert exits["good: build"] == 0 and exits["good: batch"] == 0, found["good: build"]
     assert exits["bad: build"] == 1 and exits["bad: validate"] == 1
+    assert exits["shifted: build"] == 1 and exits["shifted: batch"] == 1
     return found
 
 
 EXPECTED_OUTPUTS = [
     f"{which}: {debug}{label}"
-    for which in ("good", "bad")
+    for which in ("good", "bad", "shifted")
     for label in (
         "validate",
         "validate --json",
@@ -225,8 +252,11 @@ EXPECTED_OUTPUTS = [
     "good: summary workbook cells",
     "bad: summary workbook parts",
     "bad: summary workbook cells",
+    "shifted: summary workbook parts",
+    "shifted: summary workbook cells",
     "good: comments added by --annotate",
     "bad: comments added by --annotate",
+    "shifted: comments added by --annotate",
 ]
 
 
@@ -259,6 +289,24 @@ def test_errors_point_at_the_rows_holding_personal_data(outputs: dict[str, str])
     assert ("DonThu", "E3", "bad-bool") in located
     assert ("TiepCongDan", "O3", "unknown-column") in located
     assert "«Thông tin thêm»" in outputs["good: validate"]
+
+
+def test_shifted_paste_is_described_at_its_cells(outputs: dict[str, str]) -> None:
+    """Personal data pasted into a date, count or choice column: each cell is named and its
+    content described, never repeated (SPEC §6)."""
+    report: dict[str, Any] = json.loads(outputs["shifted: validate --json"])["files"][0]
+    said = {i["ref"]: i["message"] for i in report["issues"] if i["severity"] == "error"}
+    not_a_date = "Ô có chữ, không đọc được ngày (viết theo dạng ngày/tháng/năm, ví dụ 14/9/2024)."
+    assert said == {
+        "TiepCongDan!B3": not_a_date,
+        "TiepCongDan!C4": "Ô có một dãy số dài, không có trong danh sách: Sáng, Chiều.",
+        "TiepCongDan!D5": "Ô có chữ, không có trong danh sách: Thường xuyên, Định kỳ, Ủy quyền, "
+        "Đột xuất.",
+        "TiepCongDan!H5": "Ô có chữ, không có trong danh sách: Khiếu nại, Tố cáo, Kiến nghị, "
+        "Phản ánh.",
+        "DonThu!A3": not_a_date,
+        "DonThu!C3": "Ô có chữ, không có trong danh sách: Trực tiếp, Bưu chính, Chuyển đến, Khác.",
+    }
 
 
 def test_personal_columns_are_not_kept_after_reading(books: dict[str, Path]) -> None:

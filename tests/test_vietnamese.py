@@ -20,9 +20,9 @@ from danvan_cli.vietnamese import (
     format_percent,
     group_thousands,
     parse_bool,
-    parse_count,
     parse_date,
     parse_decimal,
+    parse_integer,
 )
 
 
@@ -118,34 +118,45 @@ def test_parse_date_roundtrips_every_form(day: dt.date) -> None:
         assert parse_date(text) == day, text
 
 
-# --- parse_count ---------------------------------------------------------------------------
+# --- parse_integer -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(12, 12), (12.0, 12), ("12", 12), ("1.234", 1234), ("12.0", 12), (0, 0), ("7.506", 7506)],
+    [
+        (12, 12),
+        (12.0, 12),
+        ("12", 12),
+        ("1.234", 1234),
+        ("12.0", 12),
+        (0, 0),
+        ("7.506", 7506),
+        # the sign is read; that a count is never negative is the row model's rule
+        (-1, -1),
+        ("-1.234", -1234),
+    ],
 )
-def test_parse_count_accepts(value: object, expected: int) -> None:
-    assert parse_count(value) == expected
+def test_parse_integer_accepts(value: object, expected: int) -> None:
+    assert parse_integer(value) == expected
 
 
-@pytest.mark.parametrize("value", [-1, "-1", "2,5", 2.5, "abc", "", True, None])
-def test_parse_count_rejects(value: object) -> None:
+@pytest.mark.parametrize("value", ["2,5", 2.5, "abc", "", True, None, "1.2.3", float("nan")])
+def test_parse_integer_rejects(value: object) -> None:
     with pytest.raises(ParseError):
-        parse_count(value)
+        parse_integer(value)
 
 
-def test_parse_count_messages_say_what_is_wrong() -> None:
-    with pytest.raises(ParseError, match="âm"):
-        parse_count(-1)
-    with pytest.raises(ParseError, match="số nguyên"):
-        parse_count("2,5")
+def test_parse_integer_messages_say_what_is_wrong() -> None:
+    with pytest.raises(ParseError, match="không có phần thập phân"):
+        parse_integer("2,5")
+    with pytest.raises(ParseError, match="không phải số"):
+        parse_integer("abc")
 
 
-@given(st.integers(min_value=0, max_value=10**15))
-def test_parse_count_roundtrips(number: int) -> None:
-    assert parse_count(group_thousands(number)) == number
-    assert parse_count(str(number)) == number
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_parse_integer_roundtrips(number: int) -> None:
+    assert parse_integer(group_thousands(number)) == number
+    assert parse_integer(str(number)) == number
 
 
 # --- parse_decimal -------------------------------------------------------------------------
@@ -159,7 +170,11 @@ def test_parse_decimal_accepts(value: object, expected: float) -> None:
     assert parse_decimal(value) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("value", ["abc", -1.5, "-7,02", True, None])
+def test_parse_decimal_reads_the_sign() -> None:
+    assert parse_decimal("-7,02") == pytest.approx(-7.02)  # the model refuses negatives
+
+
+@pytest.mark.parametrize("value", ["abc", "7,0,2", True, None, float("inf")])
 def test_parse_decimal_rejects(value: object) -> None:
     with pytest.raises(ParseError):
         parse_decimal(value)

@@ -83,7 +83,24 @@ ISSUE_TYPES: dict[str, IssueType] = {
         ),
         IssueType("bad-year", E, "Năm không hợp lệ", "Nhập năm bốn chữ số, ví dụ 2024."),
         IssueType("bad-month", E, "Tháng không hợp lệ", "Nhập tháng từ 1 đến 12."),
-        IssueType("no-people", E, "Số người phải từ 1", "Mỗi lượt tiếp có ít nhất 1 người."),
+        IssueType(
+            "out-of-range",
+            E,
+            "Giá trị ngoài khoảng cho phép",
+            "Nhập số trong khoảng nêu ở thông báo (ví dụ mỗi lượt tiếp có ít nhất 1 người).",
+        ),
+        IssueType(
+            "invalid-row",
+            E,
+            "Dòng không hợp lệ",
+            "Kiểm tra lại các ô của dòng này theo hướng dẫn của từng cột.",
+        ),
+        IssueType(
+            "implausible-value",
+            W,
+            "Số liệu khó tin",
+            "Kiểm tra lại đơn vị tính (diện tích tính bằng km², dân số tính bằng người).",
+        ),
         IssueType(
             "formula-no-value",
             E,
@@ -309,7 +326,7 @@ def check_dossiers(
         if row.month in months:
             report.add(
                 "duplicate-month",
-                f"Lĩnh vực «{row.field}» đã có dòng cho tháng {row.month} "
+                f"Lĩnh vực của dòng này đã có dòng cho tháng {row.month} "
                 f"(dòng {months[row.month].row}).",
                 sheet,
                 _ref(columns, "field", row.row),
@@ -323,8 +340,8 @@ def check_dossiers(
             if before is not None and "carried" in columns and row.carried != before.open:
                 report.add(
                     "carry-mismatch",
-                    f"Lĩnh vực «{row.field}» tháng {month}: kỳ trước chuyển sang {row.carried}, "
-                    f"nhưng cuối tháng {month - 1} còn {before.open} hồ sơ đang giải quyết "
+                    f"Tháng {month}: kỳ trước chuyển sang {row.carried}, nhưng cuối tháng "
+                    f"{month - 1} lĩnh vực này còn {before.open} hồ sơ đang giải quyết "
                     f"(dòng {before.row}).",
                     sheet,
                     _ref(columns, "carried", row.row),
@@ -340,7 +357,7 @@ def check_procedures(
             report.add(
                 "procedure-overflow",
                 f"DVC toàn trình {row.full_online} + DVC một phần {row.partial_online} lớn hơn "
-                f"Số TTHC {row.total} của lĩnh vực «{row.field}».",
+                f"Số TTHC {row.total} của lĩnh vực.",
                 sheet,
                 _ref(columns, "full_online", row.row),
                 "DVC toàn trình",
@@ -355,8 +372,12 @@ def check_receptions(
     typed: Mapping[str, Sequence[Any]],
     valid: Sequence[int],
 ) -> None:
-    """A matter (same Mã vụ việc) whose visits disagree on the kind. Works on the typed columns
-    of the log (row numbers, dates, codes, kinds), so ``validate`` needs no row objects."""
+    """A matter (same Mã vụ việc) whose visits disagree on the kind: each visit of another
+    kind than the matter's first visit (earliest date, then row) is named, since matters are
+    counted by their first visit's kind (SPEC §3). Codes are matched, never quoted.
+
+    Works on the log's typed columns (row numbers, codes, kinds, dates) of the valid rows: one
+    dictionary look-up a visit when the kinds agree, as they almost always do."""
     from danvan_cli.figures import case_key
     from danvan_cli.schema import KINDS_OF_MATTER
 
@@ -375,21 +396,23 @@ def check_receptions(
                 conflicted.add(key)
     if not conflicted:
         return
-    labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
-    visits: dict[str, list[tuple[Any, int, str, str]]] = defaultdict(list)
+    visits: dict[str, list[tuple[Any, int, str]]] = defaultdict(list)
     for ok, number, day, code, kind in zip(valid, numbers, dates, codes, kinds, strict=True):
         if ok and code and keys[code] in conflicted:
-            visits[keys[code]].append((day, number, code, kind))
-    for key in sorted(visits, key=lambda k: min(v[1] for v in visits[k])):
-        ordered = sorted(visits[key])
-        _, first_row, _, first = ordered[0]
-        for _, number, code, kind in ordered[1:]:
+            visits[keys[code]].append((day, number, kind))
+    labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
+    found: list[tuple[int, str, int, str]] = []
+    for matter in visits.values():
+        _, first_row, first = min(matter)
+        for _, number, kind in matter:
             if kind != first:
-                report.add(
-                    "kind-mismatch",
-                    f"Vụ việc «{code}» ghi {labels[kind]} ở dòng này nhưng "
-                    f"{labels[first]} ở lượt đầu (dòng {first_row}).",
-                    sheet,
-                    _ref(columns, "kind", number),
-                    "Phân loại",
-                )
+                found.append((number, kind, first_row, first))
+    for number, kind, first_row, first in sorted(found):
+        report.add(
+            "kind-mismatch",
+            f"Lượt này ghi {labels[kind]} nhưng lượt đầu của cùng vụ việc (cùng Mã vụ việc, "
+            f"dòng {first_row}) ghi {labels[first]}.",
+            sheet,
+            _ref(columns, "kind", number),
+            "Phân loại",
+        )

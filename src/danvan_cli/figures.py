@@ -13,6 +13,8 @@ from fractions import Fraction
 from pydantic import BaseModel, ConfigDict
 
 from danvan_cli.models import (
+    PLAUSIBLE_AREA_KM2,
+    PLAUSIBLE_POPULATION,
     CommuneData,
     Document,
     DossierMonth,
@@ -224,8 +226,12 @@ def period_figures(period: Period) -> PeriodFigures:
 
 
 def density(population: int | None, area_km2: float | None) -> int | None:
-    """People per km², rounded half up to a whole number; None when it cannot be computed."""
-    if population is None or not area_km2:
+    """People per km², rounded half up to a whole number; None when it cannot be computed or
+    the area or population is no commune's (reading warns about those)."""
+    if population is None or area_km2 is None:
+        return None
+    low, high = PLAUSIBLE_AREA_KM2
+    if not low <= area_km2 <= high or population > PLAUSIBLE_POPULATION:
         return None
     return math.floor(population / area_km2 + 0.5)
 

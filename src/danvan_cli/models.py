@@ -1,17 +1,37 @@
-"""Typed rows of a commune workbook. Personal-data columns are never stored here: what is not
-kept cannot leak into a report, figures, a summary or a message."""
+"""Typed rows of a commune workbook, validated by pydantic. Personal-data columns are never
+stored here: what is not kept cannot leak into a report, figures, a summary or a message.
+
+Each constraint on a value (a count is never negative, Số người is at least 1, Tháng is 1–12,
+Năm has four digits) is declared here, once, and enforced by pydantic when a row is read;
+reading.py only turns what clerks type (``1.234``, ``14/9/2024``, ``khieu nai``) into these
+types first, and pydantic's errors back into messages naming the cell."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+Count = Annotated[int, Field(ge=0)]
+"""A number of things: dossiers, procedures, people in a commune (never negative)."""
+Year = Annotated[int, Field(ge=1900, le=2100)]
+Month = Annotated[int, Field(ge=1, le=12)]
+Area = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+PLAUSIBLE_AREA_KM2 = (0.01, 10_000.0)
+"""The smallest and largest area of a commune-level unit, km² (the largest communes span a few
+thousand km²): outside, the area was mistyped and no density is computed."""
+PLAUSIBLE_POPULATION = 5_000_000
+"""More people than any commune-level unit has: mistyped, and no density is computed."""
+
+_ROW_CONFIG = ConfigDict(extra="forbid", frozen=True, cache_strings=False)
+
 
 class Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = _ROW_CONFIG
 
-    row: int = Field(description="Row number in its sheet (1-based, as Excel shows it)")
+    row: int = Field(ge=1, description="Row number in its sheet (1-based, as Excel shows it)")
 
 
 class Reception(Row):
@@ -33,18 +53,18 @@ class Petition(Row):
 
 
 class DossierMonth(Row):
-    month: int = Field(ge=1, le=12)
+    month: Month
     field: str
-    carried: int = 0
-    online: int = 0
-    direct: int = 0
-    postal: int = 0
-    total: int | None = None
-    early: int = 0
-    on_time: int = 0
-    late: int = 0
-    open_in_time: int = 0
-    open_overdue: int = 0
+    carried: Count = 0
+    online: Count
+    direct: Count
+    postal: Count = 0
+    total: Count | None = None
+    early: Count = 0
+    on_time: Count = 0
+    late: Count = 0
+    open_in_time: Count = 0
+    open_overdue: Count = 0
 
     @property
     def received(self) -> int:
@@ -61,9 +81,9 @@ class DossierMonth(Row):
 
 class Procedure(Row):
     field: str
-    total: int
-    full_online: int = 0
-    partial_online: int = 0
+    total: Count
+    full_online: Count = 0
+    partial_online: Count = 0
 
 
 class Document(Row):
@@ -78,7 +98,7 @@ class Model(Row):
     name: str
     unit: str
     field: str | None = None
-    year: int | None = None
+    year: Year | None = None
 
 
 class Note(Row):
@@ -95,21 +115,21 @@ class UnitInfo(BaseModel):
     kind: str = "Xã"
     district: str | None = None
     province: str
-    year: int
-    area_km2: float | None = None
-    population: int | None = None
-    villages: int | None = None
+    year: Year
+    area_km2: Area | None = None
+    population: Count | None = None
+    villages: Count | None = None
     village_word: str = "thôn"
-    party_members: int | None = None
-    party_cells: int | None = None
+    party_members: Count | None = None
+    party_cells: Count | None = None
     party_structure: str | None = None
     location: str | None = None
     signer: str | None = None
     signer_role: str = "chu_tich"
     doc_number: str | None = None
     recipients: tuple[str, ...] = ()
-    violations: int = 0
-    attitude_complaints: int = 0
+    violations: Count = 0
+    attitude_complaints: Count = 0
 
 
 class CommuneData(BaseModel):

@@ -1,21 +1,32 @@
-"""From a workbook file to checked, typed rows: every cell parsed as clerks type it, every
-problem recorded with its cell, all in one pass."""
+"""From a workbook file to checked rows validated by pydantic: every cell parsed as clerks type
+it, every problem recorded with its cell, in one pass.
+
+A sheet is read column by column — a log repeats the same few dates, choices and counts
+thousands of times, so each distinct cell value is parsed once (cells.py) — then each row of
+typed values is validated by its pydantic model (models.py), which holds the constraints;
+pydantic's errors come back as issues naming the cell."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import gc
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import operator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
+
+from pydantic import ConfigDict, TypeAdapter, ValidationError, create_model
+from pydantic_core import ErrorDetails
 
 from danvan_cli import checks
+from danvan_cli.cells import BAD, BLANK, constraint_issue, converter, judge, text_of
 from danvan_cli.checks import Report
 from danvan_cli.errors import UnreadableFileError
 from danvan_cli.models import (
+    PLAUSIBLE_AREA_KM2,
+    PLAUSIBLE_POPULATION,
     CommuneData,
     Document,
     DossierMonth,
@@ -37,22 +48,13 @@ from danvan_cli.schema import (
     TIEP_CONG_DAN,
     VAN_BAN,
     Column,
-    Kind,
     Sheet,
 )
 from danvan_cli.sheets import check_sheets
-from danvan_cli.vietnamese import (
-    EXCEL_EPOCH,
-    ParseError,
-    column_letter,
-    fold,
-    parse_bool,
-    parse_count,
-    parse_date,
-    parse_decimal,
-    split_recipients,
-)
+from danvan_cli.vietnamese import column_letter, fold, split_recipients
 from danvan_cli.workbook import Table, Workbook, is_blank, open_workbook
+
+RowT = TypeVar("RowT", bound=Row)
 
 
 @dataclass
@@ -69,7 +71,8 @@ class Loaded:
 
 def load(path: Path, want_data: bool = True) -> Loaded:
     """Read and check the workbook at ``path``; never raises for a bad workbook's content, but
-    an unreadable file is recorded as the report's ``fatal`` message."""
+    an unreadable file is recorded as the report's ``fatal`` message. ``validate`` passes
+    ``want_data=False``: it needs the report only."""
     report = Report(file=str(path))
     with _no_gc():
         try:
@@ -78,7 +81,7 @@ def load(path: Path, want_data: bool = True) -> Loaded:
             report.fatal = str(err)
             return Loaded(report, None)
         data = _Reader(book, report, want_data).read()
-    return Loaded(report, data if report.ok else None)
+    return Loaded(report, data if report.ok and want_data else None)
 
 
 @contextlib.contextmanager
@@ -94,128 +97,8 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-_ERROR_CODE = {
-    Kind.DATE: "bad-date",
-    Kind.COUNT: "bad-number",
-    Kind.DECIMAL: "bad-decimal",
-    Kind.CHOICE: "bad-choice",
-    Kind.BOOL: "bad-bool",
-    Kind.YEAR: "bad-year",
-    Kind.MONTH: "bad-month",
-}
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y")
-    return str(value).strip()
-
-
-def _shown(value: object) -> str:
-    text = _text(value)
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
-def converter(column: Column, epoch: dt.date = EXCEL_EPOCH) -> Callable[[object], Any]:
-    """A fast parser for one column's non-blank cells (the common cell types first); a serial
-    number in a date column counts days from ``epoch`` (the workbook's)."""
-    kind = column.kind
-    if kind is Kind.TEXT:
-        return lambda raw: raw.strip() if type(raw) is str else _text(raw)
-    if kind is Kind.DATE:
-        return lambda raw: raw if type(raw) is dt.date else parse_date(raw, epoch)
-    if kind is Kind.COUNT:
-
-        def count(raw: object) -> int:
-            if type(raw) is float and raw >= 0 and raw.is_integer():
-                return int(raw)
-            return parse_count(raw)
-
-        return count
-    if kind is Kind.CHOICE:
-        seen: dict[object, str] = {}
-
-        def choice(raw: object) -> str:
-            key = seen.get(raw) if type(raw) is str else None
-            if key is None:
-                key = parse_cell(column, raw)
-                if type(raw) is str and len(seen) < 1024:
-                    seen[raw] = key
-            return key
-
-        return choice
-    return lambda raw: parse_cell(column, raw)
-
-
-def construct(model: type[Row], values: dict[str, Any], fields_set: set[str] | None = None) -> Any:
-    """A row model from values the converters already typed and completed with defaults —
-    pydantic's validation would only repeat that work, 100.000 times on a large log."""
-    row = model.__new__(model)
-    object.__setattr__(row, "__dict__", values)
-    object.__setattr__(row, "__pydantic_fields_set__", fields_set or set(values))
-    object.__setattr__(row, "__pydantic_extra__", None)
-    object.__setattr__(row, "__pydantic_private__", None)
-    return row
-
-
-def parse_cell(column: Column, value: object) -> Any:
-    """The typed value of a non-blank cell for ``column``; raises ParseError."""
-    kind = column.kind
-    if kind is Kind.TEXT:
-        return _text(value)
-    if kind is Kind.DATE:
-        return parse_date(value)
-    if kind is Kind.COUNT:
-        return parse_count(value)
-    if kind is Kind.DECIMAL:
-        return parse_decimal(value)
-    if kind is Kind.BOOL:
-        return parse_bool(value)
-    if kind is Kind.CHOICE:
-        choice = column.choice_index.get(fold(_text(value)))
-        if choice is None:
-            raise ParseError("chỉ nhận: " + ", ".join(column.choice_labels))
-        return choice.key
-    if kind is Kind.YEAR:
-        year = parse_count(value)
-        if not 1900 <= year <= 2100:
-            raise ParseError("năm phải có bốn chữ số, ví dụ 2024")
-        return year
-    month = parse_count(value)
-    if not 1 <= month <= 12:
-        raise ParseError("tháng phải từ 1 đến 12")
-    return month
-
-
 CellIssue = tuple[int, int, str, str, str]
 """(row number, column index, issue code, message, column title) of one cell."""
-PostCheck = Callable[["Table", list[int], dict[str, list[Any]], bytearray, list[CellIssue]], None]
-"""A sheet's own check over its typed columns (row numbers, values by key, validity flags)."""
-
-_BAD = object()
-"""A cell that is wrong (its issue is recorded); its row is left out."""
-_BLANK = object()
-"""A blank cell of an optional column."""
-
-
-def judge(
-    column: Column, convert: Callable[[object], Any], raw: object
-) -> tuple[Any, str | None, str | None]:
-    """(typed value, None, None), (_BLANK, None, None) or (_BAD, issue code, message) for one
-    non-formula cell of ``column``; pure, so a column can share one verdict per distinct value."""
-    if is_blank(raw):
-        if column.kind is Kind.BOOL:
-            return False, None, None
-        if column.required:
-            return _BAD, "required", f"Cột «{column.title}» bắt buộc nhưng ô để trống."
-        return _BLANK, None, None
-    try:
-        return convert(raw), None, None
-    except ParseError as err:
-        shown = "" if column.personal else f" «{_shown(raw)}»"
-        return _BAD, _ERROR_CODE.get(column.kind, "bad-number"), f"Giá trị{shown} {err}."
 
 
 def raw_cell_problem(table: Table, ref: str) -> tuple[str, str] | None:
@@ -231,31 +114,51 @@ def raw_cell_problem(table: Table, ref: str) -> tuple[str, str] | None:
     return None
 
 
+@functools.cache
+def _row_adapter(model: type[RowT]) -> TypeAdapter[list[RowT]]:
+    """Validates a whole sheet's rows into ``model`` objects in one call."""
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+@functools.cache
+def _column_adapter(model: type[Row]) -> TypeAdapter[dict[str, list[Any]]] | None:
+    """Validates a sheet column by column against ``model``'s own fields — each field's type
+    and constraints, as declared on the model — without building row objects: what
+    ``validate`` needs, several times faster on a large log. None when the model has a rule
+    over a whole row (a model validator): such a model is always validated row by row."""
+    if model.__pydantic_decorators__.model_validators:
+        return None
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        declared: tuple[Any, ...] = (info.annotation, *info.metadata)
+        kind = Annotated[declared] if info.metadata else info.annotation
+        fields[name] = (list[kind], [])  # type: ignore[valid-type]
+    columns = create_model(f"{model.__name__}Columns", __config__=_STRICT, **fields)
+    return TypeAdapter(columns)  # type: ignore[arg-type]
+
+
+_STRICT = ConfigDict(extra="forbid", strict=True)
+
+
+@dataclass
+class SheetRows:
+    """One sheet's valid rows, the absolute column index of each column key, and the typed
+    cells by column key (None where wrong) with their row numbers and validity flags (cleared
+    for a row with a wrong cell or one pydantic refused)."""
+
+    rows: list[Any] = field(default_factory=list)
+    columns: dict[str, int] = field(default_factory=dict)
+    numbers: list[int] = field(default_factory=list)
+    typed: dict[str, list[Any]] = field(default_factory=dict)
+    valid: bytearray = field(default_factory=bytearray)
+
+
 class _Reader:
     def __init__(self, book: Workbook, report: Report, want_data: bool = True) -> None:
         self.book = book
         self.report = report
         self.want_data = want_data
-        # per sheet key: (row numbers, typed columns, valid flags) — what cross-row checks use
-        self.typed: dict[str, tuple[list[int], dict[str, list[Any]], bytearray]] = {}
         self.year: int | None = None
-
-    # -- cells ------------------------------------------------------------------------------
-
-    def _value(
-        self, table: Table, column: Column, row: int, index: int, raw: object
-    ) -> tuple[bool, Any]:
-        """(ok, typed value or None for blank) for one cell; records what is wrong."""
-        ref = f"{column_letter(index)}{row}"
-        problem = raw_cell_problem(table, ref)
-        if problem is None:
-            value, *problem_or_none = judge(column, lambda cell: parse_cell(column, cell), raw)
-            code, message = problem_or_none
-            if code is None:
-                return True, None if value is _BLANK else value
-            problem = (code, message or "")
-        self.report.add(problem[0], problem[1], table.name, ref, column.title)
-        return False, None
 
     # -- tables -----------------------------------------------------------------------------
 
@@ -276,28 +179,20 @@ class _Reader:
                 )
             return None
         for ref, text in table.unknown_columns:
-            shown = _shown(text)
             self.report.add(
-                "unknown-column", f"Cột «{shown}» không có trong mẫu, bị bỏ qua.", table.name, ref
+                "unknown-column",
+                f"Cột «{_header_text(text)}» không có trong mẫu, bị bỏ qua.",
+                table.name,
+                ref,
             )
         return table
 
-    def _rows(
-        self,
-        spec: Sheet,
-        model: type[Row],
-        post: PostCheck | None = None,
-        log: bool = False,
-    ) -> tuple[list[Any], dict[str, int]]:
-        """Typed rows of one sheet and its column positions. ``post`` checks the typed columns
-        (row numbers, values, validity); a ``log`` sheet's row objects are built only when the
-        caller wants the data (``validate`` only wants the report)."""
-        table = self._table(spec)
-        if table is None:
-            return [], {}
+    def _has_required_columns(self, table: Table, spec: Sheet) -> bool:
         present = {hc.column.key for hc in table.columns}
+        complete = True
         for column in spec.columns:
             if column.required and column.key not in present:
+                complete = False
                 self.report.add(
                     "missing-column",
                     f"Trang «{table.name}» thiếu cột bắt buộc «{column.title}».",
@@ -305,161 +200,193 @@ class _Reader:
                     f"{column_letter(table.first_col)}{table.header_row}",
                     column.title,
                 )
-        missing_required = any(c.required and c.key not in present for c in spec.columns)
+        return complete
+
+    def _rows(self, spec: Sheet, model: type[RowT], log: bool = False) -> SheetRows:
+        """One sheet's rows, validated by ``model``; every wrong cell becomes an issue. A
+        ``log`` (thousands of rows; its checks read the typed columns) is validated column by
+        column when only the report is wanted."""
+        table = self._table(spec)
+        if table is None:
+            return SheetRows()
+        complete = self._has_required_columns(table, spec)
         fields = model.model_fields
-        defaults = {name: f.default for name, f in fields.items() if not f.is_required()}
-        # Columns the report uses, each with its compiled parser; personal-data columns and
-        # columns no figure needs (STT, Người tiếp) are never parsed nor kept.
+        # Only the columns the report uses: personal-data columns and columns no figure
+        # needs (STT, Người tiếp) are never parsed nor kept.
         plan = [
-            (hc.index - table.first_col, hc.index, hc.column, converter(hc.column, self.book.epoch))
+            (hc.column, hc.index)
             for hc in table.columns
             if not hc.column.personal and hc.column.key in fields
         ]
-        # Column by column: a log repeats the same few dates, choices and counts thousands of
-        # times, so each distinct cell value is parsed once (100.000 rows in a fraction of the
-        # time a cell-by-cell loop takes).
-        rows = table.rows
-        numbers = [number for number, _ in rows]
-        valid = bytearray(b"\x01") * len(rows)
-        issues: list[CellIssue] = []  # (row, column index, code, …)
+        numbers = [number for number, _ in table.rows]
+        cells = [values for _, values in table.rows]
+        valid = bytearray(b"\x01") * len(cells)
+        issues: list[CellIssue] = []
         typed: dict[str, list[Any]] = {}
-        for offset, index, column, convert in plan:
+        for column, index in plan:
+            model_field = fields[column.key]
+            blank = None if model_field.is_required() else model_field.default
             typed[column.key] = self._column(
-                table, column, index, offset, convert, rows, valid, issues
+                table, column, index, cells, numbers, blank, valid, issues
             )
-        if post is not None:
-            post(table, numbers, typed, valid, issues)
+        columns = {hc.column.key: hc.index for hc in table.columns}
+        out: list[RowT] = []
+        if complete:
+            by_key = {column.key: (column, index) for column, index in plan}
+            as_rows = self.want_data or not log
+            out = self._validate(model, numbers, typed, valid, by_key, issues, as_rows)
+        if spec in (TIEP_CONG_DAN, DON_THU) and "date" in typed:
+            self._in_year(numbers, typed["date"], columns["date"], spec.column("date"), issues)
         issues.sort(key=lambda issue: (issue[0], issue[1]))
         for number, index, code, message, title in issues:
             self.report.add(code, message, table.name, f"{column_letter(index)}{number}", title)
-        out: list[Any] = []
-        self.typed[spec.key] = (numbers, typed, valid)
-        if not missing_required and (self.want_data or not log):
-            keys = list(typed)
-            fields_set = set(fields)
-            for number, ok, *values in zip(numbers, valid, *typed.values(), strict=True):
-                if ok:
-                    record = dict(defaults)
-                    record["row"] = number
-                    for key, value in zip(keys, values, strict=True):
-                        if value is not None:
-                            record[key] = value
-                    out.append(construct(model, record, fields_set))
-        columns = {hc.column.key: hc.index for hc in table.columns}
-        return out, columns
+        return SheetRows(out, columns, numbers, typed, valid)
 
     def _column(
         self,
         table: Table,
         column: Column,
         index: int,
-        offset: int,
-        convert: Callable[[object], Any],
-        rows: list[tuple[int, list[Any]]],
+        cells: list[list[Any]],
+        numbers: list[int],
+        blank: object,
         valid: bytearray,
         issues: list[CellIssue],
     ) -> list[Any]:
-        """One column's typed values (None where blank or wrong), marking bad rows invalid."""
+        """One column's typed values (``blank`` where the cell is blank, None where it is
+        wrong), marking the rows of wrong cells invalid. Each distinct value is judged once."""
+        offset = index - table.first_col
         try:
-            raws = [values[offset] for _, values in rows]
-        except IndexError:  # calamine gives every row the sheet's width; this is a safety net
-            raws = [values[offset] if offset < len(values) else "" for _, values in rows]
+            raws = list(map(operator.itemgetter(offset), cells))
+        except IndexError:  # calamine gives every row the sheet's width; a safety net
+            raws = [values[offset] if offset < len(values) else "" for values in cells]
+        convert = converter(column, self.book.epoch)
+        memo: dict[object, Any] = {}
         problems: dict[int, tuple[str, str]] = {}  # position -> (code, message)
         if bool in set(map(type, raws)):  # True == 1: a shared memo would mix them up
-            judged = [judge(column, convert, raw) for raw in raws]
-            values = [None if value is _BLANK else value for value, _, _ in judged]
-            for position, (value, code, message) in enumerate(judged):
-                if value is _BAD and code is not None:
-                    problems[position] = (code, message or "")
+            values = []
+            for position, raw in enumerate(raws):
+                value, code, message = judge(column, convert, raw)
+                if value is BAD:
+                    problems[position] = (code or "", message or "")
+                values.append(blank if value is BLANK else value)
         else:
-            memo: dict[object, Any] = {}
-            bad: dict[object, tuple[str, str]] = {}
+            wrong: dict[object, tuple[str, str]] = {}
             for raw in set(raws):
                 value, code, message = judge(column, convert, raw)
-                memo[raw] = None if value is _BLANK else value
-                if value is _BAD:
-                    bad[raw] = (code or "", message or "")
-            values = [memo[raw] for raw in raws]
-            if bad:
+                memo[raw] = blank if value is BLANK else value
+                if value is BAD:
+                    wrong[raw] = (code or "", message or "")
+            values = list(map(memo.__getitem__, raws))
+            if wrong:
                 for position, raw in enumerate(raws):
-                    if raw in bad:
-                        problems[position] = bad[raw]
+                    if raw in wrong:
+                        problems[position] = wrong[raw]
         if table.formula_cells or table.error_cells:
             letter = column_letter(index)
-            for position, (number, _) in enumerate(rows):
+            for position, number in enumerate(numbers):
                 problem = raw_cell_problem(table, f"{letter}{number}")
                 if problem is not None:
-                    values[position] = _BAD
                     problems[position] = problem
-        for position, (code, message) in problems.items():  # every wrong cell has a problem
-            issues.append((rows[position][0], index, code, message, column.title))
+        for position, (code, message) in problems.items():
+            issues.append((numbers[position], index, code, message, column.title))
             valid[position] = 0
             values[position] = None
         return values
 
+    def _validate(
+        self,
+        model: type[RowT],
+        numbers: list[int],
+        typed: dict[str, list[Any]],
+        valid: bytearray,
+        columns: dict[str, tuple[Column, int]],
+        issues: list[CellIssue],
+        as_rows: bool,
+    ) -> list[RowT]:
+        """The rows whose cells all parsed, validated by ``model``: as ``model`` objects, or
+        (not ``as_rows``) column by column against the same fields. A value that
+        breaks a constraint becomes an issue on its cell and its row is left out."""
+        positions = [position for position, ok in enumerate(valid) if ok]
+        if len(positions) == len(valid):
+            values = {"row": numbers, **typed}
+        else:
+            values = {
+                key: [column[position] for position in positions]
+                for key, column in {"row": numbers, **typed}.items()
+            }
+        by_columns = None if as_rows else _column_adapter(model)
+        if by_columns is not None:
+            try:
+                by_columns.validate_python(values)
+            except ValidationError as err:
+                for error in err.errors(include_url=False):
+                    key, index = error["loc"][0], int(error["loc"][1])
+                    self._refused(error, str(key), positions[index], numbers, columns, issues)
+                    valid[positions[index]] = 0
+            return []
+        keys = list(values)
+        records = [dict(zip(keys, row, strict=True)) for row in zip(*values.values(), strict=True)]
+        adapter = _row_adapter(model)
+        while records:
+            try:
+                return adapter.validate_python(records, strict=True)
+            except ValidationError as err:
+                rejected: set[int] = set()
+                for error in err.errors(include_url=False):
+                    at = error["loc"]
+                    index = int(at[0])
+                    field_key = str(at[1]) if len(at) > 1 else None
+                    self._refused(error, field_key, positions[index], numbers, columns, issues)
+                    valid[positions[index]] = 0
+                    rejected.add(index)
+                records = [r for i, r in enumerate(records) if i not in rejected]
+                positions = [p for i, p in enumerate(positions) if i not in rejected]
+        return []
+
     @staticmethod
-    @functools.lru_cache(maxsize=8)
-    def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
-        """Dated log rows belong to the workbook's year; December of the year before is
-        legitimate too (the nd09 window of a year's first period starts on 15/12)."""
-        return dt.date(year - 1, 12, 1), dt.date(year, 12, 31)
+    def _refused(
+        error: ErrorDetails,
+        key: str | None,
+        position: int,
+        numbers: list[int],
+        columns: dict[str, tuple[Column, int]],
+        issues: list[CellIssue],
+    ) -> None:
+        """The issue for one pydantic error, on the cell of the field it names."""
+        if key in columns:
+            column, index = columns[key]
+            code, message = constraint_issue(column, error)
+        else:  # a rule over the whole row: name its first cell
+            column, index = next(iter(columns.values()))
+            code, message = "invalid-row", str(error.get("msg", ""))
+        issues.append((numbers[position], index, code, message, column.title))
 
     def _in_year(
         self,
-        table: Table,
-        numbers: list[int],
-        days: list[Any],
+        numbers: Sequence[int],
+        days: Sequence[Any],
+        index: int,
+        column: Column,
         issues: list[CellIssue],
-        key: str,
-        title: str,
     ) -> None:
-        """A warning for each date far from the workbook's year (a typo, usually)."""
+        """A warning for each date far from the workbook's year (a typo, usually): log rows
+        belong to the year, December of the year before included (the nd09 window of a
+        year's first period starts on 15/12)."""
         if self.year is None:
             return
-        lower, upper = self._year_bounds(self.year)
-        index = next(hc.index for hc in table.columns if hc.column.key == key)
+        lower, upper = (self.year - 1) * 100 + 12, self.year * 100 + 12
         for number, day in zip(numbers, days, strict=True):
-            if day is not None and not lower <= day <= upper:
+            if day is not None and not lower <= day.year * 100 + day.month <= upper:
                 issues.append(
                     (
                         number,
                         index,
                         "date-outside-year",
                         f"Ngày {day.day}/{day.month}/{day.year} nằm ngoài năm {self.year} của sổ.",
-                        title,
+                        column.title,
                     )
                 )
-
-    def _reception_rows(
-        self,
-        table: Table,
-        numbers: list[int],
-        typed: dict[str, list[Any]],
-        valid: bytearray,
-        issues: list[CellIssue],
-    ) -> None:
-        people = typed.get("people")
-        if people is not None:
-            index = next(hc.index for hc in table.columns if hc.column.key == "people")
-            for position, count in enumerate(people):
-                if count == 0:
-                    valid[position] = 0
-                    issues.append(
-                        (numbers[position], index, "no-people", "Số người bằng 0.", "Số người")
-                    )
-        if "date" in typed:
-            self._in_year(table, numbers, typed["date"], issues, "date", "Ngày tiếp")
-
-    def _petition_rows(
-        self,
-        table: Table,
-        numbers: list[int],
-        typed: dict[str, list[Any]],
-        valid: bytearray,
-        issues: list[CellIssue],
-    ) -> None:
-        if "date" in typed:
-            self._in_year(table, numbers, typed["date"], issues, "date", "Ngày nhận")
 
     # -- ThongTin ---------------------------------------------------------------------------
 
@@ -476,25 +403,26 @@ class _Reader:
                 f"{column_letter(table.first_col)}{table.header_row}",
             )
             return None
+        item_at, value_at = by_key["item"], by_key["value"]
         values: dict[str, Any] = {}
-        rows_of: dict[str, int] = {}
+        cells: dict[str, str] = {}  # item key -> the ref of its value cell
         ok = True
-        for number, cells in table.rows:
-            item_raw = table.cell(cells, by_key["item"])
+        for number, row in table.rows:
+            item_raw = table.cell(row, item_at)
             if is_blank(item_raw):
                 continue
-            item_ref = f"{column_letter(by_key['item'])}{number}"
-            column = THONG_TIN.column_index.get(fold(_text(item_raw)))
+            item_ref = f"{column_letter(item_at)}{number}"
+            column = THONG_TIN.column_index.get(fold(text_of(item_raw)))
             if column is None:
                 self.report.add(
                     "unknown-item",
-                    f"Mục «{_shown(item_raw)}» không có trong mẫu, bị bỏ qua.",
+                    f"Mục «{_header_text(item_raw)}» không có trong mẫu, bị bỏ qua.",
                     table.name,
                     item_ref,
                     "Mục",
                 )
                 continue
-            if column.key in rows_of:
+            if column.key in cells:
                 self.report.add(
                     "duplicate-item",
                     f"Mục «{column.title}» ghi hai lần.",
@@ -503,15 +431,19 @@ class _Reader:
                     "Mục",
                 )
                 continue
-            rows_of[column.key] = number
-            good, value = self._value(
-                table, column, number, by_key["value"], table.cell(cells, by_key["value"])
-            )
-            ok = ok and good
-            if value is not None:
-                values[column.key] = value
+            ref = cells[column.key] = f"{column_letter(value_at)}{number}"
+            problem = raw_cell_problem(table, ref)
+            if problem is None:
+                value, code, message = judge(column, converter(column), table.cell(row, value_at))
+                if value is not BAD:
+                    if value is not BLANK:
+                        values[column.key] = value
+                    continue
+                problem = (code or "", message or "")
+            self.report.add(problem[0], problem[1], table.name, ref, column.title)
+            ok = False
         for column in THONG_TIN.columns:
-            if column.required and column.key not in values and column.key not in rows_of:
+            if column.required and column.key not in cells:
                 self.report.add(
                     "required",
                     f"Trang «{table.name}» thiếu mục «{column.title}».",
@@ -520,53 +452,108 @@ class _Reader:
                     column.title,
                 )
                 ok = False
-        if not ok or any(c.required and c.key not in values for c in THONG_TIN.columns):
-            self.year = values.get("year")
-            return None
-        self.year = values["year"]
+        info = self._unit_info(table, values, cells) if ok else None
+        self.year = info.year if info is not None else _plain_year(values.get("year"))
+        if info is not None:
+            self._plausible(table, info, cells)
+        return info
+
+    def _unit_info(
+        self, table: Table, values: dict[str, Any], cells: dict[str, str]
+    ) -> UnitInfo | None:
+        """The profile validated by UnitInfo; its constraint errors name the item's cell."""
         kind = values.pop("kind", "xa")
         values["kind"] = next(c.label for c in THONG_TIN.column("kind").choices if c.key == kind)
         if "recipients" in values:
             values["recipients"] = split_recipients(values["recipients"])
-        return UnitInfo(**values)
+        try:
+            return UnitInfo.model_validate(values)
+        except ValidationError as err:
+            for error in err.errors(include_url=False):
+                key = str(error["loc"][0]) if error["loc"] else ""
+                column = THONG_TIN.column(key)
+                code, message = constraint_issue(column, error)
+                self.report.add(code, message, table.name, cells.get(key), column.title)
+            return None
+
+    def _plausible(self, table: Table, info: UnitInfo, cells: dict[str, str]) -> None:
+        """Profile values no commune has (a unit typed wrong, usually) are warned about."""
+        low, high = PLAUSIBLE_AREA_KM2
+        if info.area_km2 is not None and not low <= info.area_km2 <= high:
+            self.report.add(
+                "implausible-value",
+                f"Diện tích {_number(info.area_km2)} km² không giống diện tích một đơn vị cấp "
+                f"xã (thường từ {low} đến {high:g} km²); mật độ dân số không được tính.",
+                table.name,
+                cells.get("area_km2"),
+                THONG_TIN.column("area_km2").title,
+            )
+        if info.population is not None and info.population > PLAUSIBLE_POPULATION:
+            self.report.add(
+                "implausible-value",
+                f"Dân số ghi {_number(info.population)} người, quá lớn cho một đơn vị cấp xã; "
+                "mật độ dân số không được tính.",
+                table.name,
+                cells.get("population"),
+                THONG_TIN.column("population").title,
+            )
 
     # -- everything -------------------------------------------------------------------------
 
     def read(self) -> CommuneData | None:
         check_sheets(self.book, self.report)  # twin, absent and unknown sheets
         info = self._info()
-        receptions, reception_cols = self._rows(
-            TIEP_CONG_DAN, Reception, self._reception_rows, log=True
+        receptions = self._rows(TIEP_CONG_DAN, Reception, log=True)
+        petitions = self._rows(DON_THU, Petition, log=True)
+        dossiers = self._rows(MOT_CUA, DossierMonth)
+        procedures = self._rows(THU_TUC, Procedure)
+        documents = self._rows(VAN_BAN, Document)
+        models = self._rows(MO_HINH, Model)
+        notes = self._rows(NOI_DUNG, Note)
+        checks.check_receptions(
+            self.report,
+            self._name(TIEP_CONG_DAN),
+            receptions.columns,
+            receptions.numbers,
+            receptions.typed,
+            receptions.valid,
         )
-        petitions, _ = self._rows(DON_THU, Petition, self._petition_rows, log=True)
-        dossiers, dossier_cols = self._rows(MOT_CUA, DossierMonth)
-        procedures, procedure_cols = self._rows(THU_TUC, Procedure)
-        documents, _ = self._rows(VAN_BAN, Document)
-        models, _ = self._rows(MO_HINH, Model)
-        notes, _ = self._rows(NOI_DUNG, Note)
-        if TIEP_CONG_DAN.key in self.typed:
-            checks.check_receptions(
-                self.report,
-                _name(self.book, TIEP_CONG_DAN),
-                reception_cols,
-                *self.typed[TIEP_CONG_DAN.key],
-            )
-        checks.check_dossiers(self.report, _name(self.book, MOT_CUA), dossier_cols, dossiers)
-        checks.check_procedures(self.report, _name(self.book, THU_TUC), procedure_cols, procedures)
-        if info is None or not self.report.ok or not self.want_data:
+        checks.check_dossiers(self.report, self._name(MOT_CUA), dossiers.columns, dossiers.rows)
+        checks.check_procedures(
+            self.report, self._name(THU_TUC), procedures.columns, procedures.rows
+        )
+        if info is None or not self.report.ok:
             return None
         return CommuneData(
             info=info,
-            receptions=tuple(receptions),
-            petitions=tuple(petitions),
-            dossiers=tuple(dossiers),
-            procedures=tuple(procedures),
-            documents=tuple(documents),
-            models=tuple(models),
-            notes=tuple(notes),
+            receptions=tuple(receptions.rows),
+            petitions=tuple(petitions.rows),
+            dossiers=tuple(dossiers.rows),
+            procedures=tuple(procedures.rows),
+            documents=tuple(documents.rows),
+            models=tuple(models.rows),
+            notes=tuple(notes.rows),
         )
 
+    def _name(self, spec: Sheet) -> str:
+        table = self.book.tables.get(spec.key)
+        return table.name if table is not None else spec.title
 
-def _name(book: Workbook, spec: Sheet) -> str:
-    table = book.tables.get(spec.key)
-    return table.name if table is not None else spec.title
+
+def _plain_year(value: object) -> int | None:
+    """The workbook's year for date warnings, even when ThongTin has other errors."""
+    return value if isinstance(value, int) and 1900 <= value <= 2100 else None
+
+
+def _header_text(value: object) -> str:
+    """A header or item label as the clerk typed it (labels, not data), cut to 40 letters."""
+    text = text_of(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _number(value: float) -> str:
+    from danvan_cli.vietnamese import format_decimal
+
+    if value and (abs(value) < 0.01 or abs(value) >= 1e15):
+        return f"{value:.3g}".replace(".", ",")
+    return format_decimal(value)

@@ -40,6 +40,7 @@ _ISO_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\s
 _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _DIGITS = re.compile(r"^\d+$")
 _INTEGRAL_DECIMAL = re.compile(r"^(\d+)[.,]0+$")
+_FRACTION = re.compile(r"^\d+[.,]\d+$")
 
 
 class ParseError(ValueError):
@@ -82,43 +83,41 @@ def parse_date(value: object, epoch: dt.date = EXCEL_EPOCH) -> dt.date:
     raise ParseError("không phải ngày")
 
 
-def parse_count(value: object) -> int:
-    """A non-negative whole number: ``12``, ``12.0``, text ``1.234`` (dot groups thousands)."""
+def parse_integer(value: object) -> int:
+    """A whole number as clerks type it: ``12``, ``12.0``, text ``1.234`` (dot groups
+    thousands), ``-2``. Its range (a count is never negative, Số người is at least 1) is the
+    row model's to enforce, not the parser's."""
     if isinstance(value, bool):
         raise ParseError("không phải số")
     if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
+        return value
+    if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ParseError("không phải số")
         if not value.is_integer():
             raise ParseError("phải là số nguyên, không có phần thập phân")
-        number = int(value)
-    elif isinstance(value, str):
-        text = value.strip().replace(" ", "").replace("\u00a0", "")
-        negative = text.startswith("-")
-        body = text[1:] if negative else text
-        if _DIGITS.match(body):
-            number = int(body)
-        elif _THOUSANDS.match(body):
-            number = int(body.replace(".", ""))
-        elif (integral := _INTEGRAL_DECIMAL.match(body)) is not None:
-            number = int(integral.group(1))
-        elif re.match(r"^\d+[.,]\d+$", body):
-            raise ParseError("phải là số nguyên, không có phần thập phân")
-        else:
-            raise ParseError("không phải số")
-        if negative:
-            number = -number
+        return int(value)
+    if not isinstance(value, str):
+        raise ParseError("không phải số")
+    text = value.strip().replace(" ", "").replace("\u00a0", "")
+    negative = text.startswith("-")
+    body = text[1:] if negative else text
+    if _DIGITS.match(body):
+        number = int(body)
+    elif _THOUSANDS.match(body):
+        number = int(body.replace(".", ""))
+    elif (integral := _INTEGRAL_DECIMAL.match(body)) is not None:
+        number = int(integral.group(1))
+    elif _FRACTION.match(body):
+        raise ParseError("phải là số nguyên, không có phần thập phân")
     else:
         raise ParseError("không phải số")
-    if number < 0:
-        raise ParseError("không được là số âm")
-    return number
+    return -number if negative else number
 
 
 def parse_decimal(value: object) -> float:
-    """A non-negative decimal: ``7.02`` as a number, text ``7,02`` (comma = decimal point)."""
+    """A decimal: ``7.02`` as a number, text ``7,02`` (comma = decimal point); its range is the
+    row model's to enforce."""
     if isinstance(value, bool):
         raise ParseError("không phải số")
     if isinstance(value, int | float):
@@ -140,8 +139,6 @@ def parse_decimal(value: object) -> float:
         raise ParseError("không phải số")
     if number != number or number in (float("inf"), float("-inf")):
         raise ParseError("không phải số")
-    if number < 0:
-        raise ParseError("không được là số âm")
     return number
 
 

@@ -1,0 +1,225 @@
+"""One cell as clerks type it: its typed value for the column (``14/9/2024`` -> a date,
+``1.234`` -> 1234, ``khieu nai`` -> ``khieu_nai``), or what is wrong with it in Vietnamese.
+
+A message quotes a cell's value only when it cannot be personal data (SPEC §6): a short run of
+digits with date or number punctuation, or a near miss of a listed choice. Anything else is
+described ("ô có chữ, không phải ngày"), never repeated: a shifted paste puts names and ID
+numbers into any column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from pydantic_core import ErrorDetails
+
+from danvan_cli.schema import Column, Kind
+from danvan_cli.vietnamese import (
+    EXCEL_EPOCH,
+    ParseError,
+    fold,
+    format_decimal,
+    group_thousands,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_integer,
+)
+from danvan_cli.workbook import is_blank
+
+ERROR_CODES = {
+    Kind.DATE: "bad-date",
+    Kind.COUNT: "bad-number",
+    Kind.DECIMAL: "bad-decimal",
+    Kind.CHOICE: "bad-choice",
+    Kind.BOOL: "bad-bool",
+    Kind.YEAR: "bad-year",
+    Kind.MONTH: "bad-month",
+}
+
+BAD: Any = object()
+"""A cell that is wrong (its issue is recorded); its row is left out."""
+BLANK: Any = object()
+"""A blank cell of an optional column."""
+
+Verdict = tuple[Any, str | None, str | None]
+"""(typed value, None, None), (BLANK, None, None) or (BAD, issue code, message)."""
+
+
+def text_of(value: object) -> str:
+    """A cell as text: ``12.0`` -> ``12``, a date cell -> ``14/09/2024``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def number_text(value: float) -> str:
+    """A number as a Vietnamese clerk writes it: ``-1.234``, ``7,02``."""
+    if isinstance(value, int) or value.is_integer():
+        return group_thousands(int(value))
+    return format_decimal(value, places=6)
+
+
+def parse_cell(column: Column, value: object) -> Any:
+    """The typed value of a non-blank cell for ``column``; raises ParseError when the cell
+    cannot be read as the column's type. Ranges are not checked here: they are the row
+    model's constraints."""
+    kind = column.kind
+    if kind is Kind.TEXT:
+        return text_of(value)
+    if kind is Kind.DATE:
+        return parse_date(value)
+    if kind in (Kind.COUNT, Kind.YEAR, Kind.MONTH):
+        return parse_integer(value)
+    if kind is Kind.DECIMAL:
+        return parse_decimal(value)
+    if kind is Kind.BOOL:
+        return parse_bool(value)
+    choice = column.choice_index.get(fold(text_of(value)))
+    if choice is None:
+        raise ParseError("không có trong danh sách: " + ", ".join(column.choice_labels))
+    return choice.key
+
+
+def converter(column: Column, epoch: dt.date = EXCEL_EPOCH) -> Callable[[object], Any]:
+    """A fast parser for one column's non-blank cells (the common cell types first); agrees
+    with ``parse_cell``. A serial number in a date column counts days from ``epoch`` (the
+    workbook's, ``Workbook.epoch``)."""
+    kind = column.kind
+    if kind is Kind.TEXT:
+        return lambda raw: raw.strip() if type(raw) is str else text_of(raw)
+    if kind is Kind.DATE:
+        return lambda raw: raw if type(raw) is dt.date else parse_date(raw, epoch)
+    if kind is Kind.COUNT:
+
+        def count(raw: object) -> int:
+            if type(raw) is float and raw.is_integer():
+                return int(raw)
+            return parse_integer(raw)
+
+        return count
+    return lambda raw: parse_cell(column, raw)
+
+
+def judge(column: Column, convert: Callable[[object], Any], raw: object) -> Verdict:
+    """The verdict on one non-formula cell of ``column``; pure, so a column can share one
+    verdict per distinct value."""
+    if is_blank(raw):
+        if column.kind is Kind.BOOL:
+            return False, None, None
+        if column.required:
+            return BAD, "required", f"Cột «{column.title}» bắt buộc nhưng ô để trống."
+        return BLANK, None, None
+    try:
+        return convert(raw), None, None
+    except ParseError as err:
+        return BAD, ERROR_CODES.get(column.kind, "bad-number"), wrong(column, raw, str(err))
+
+
+# --- quoting a value, or describing it -------------------------------------------------------
+
+MAX_QUOTED_DIGITS = 8
+"""A date (14/09/2024) has 8 digits; a phone number has 10, an ID number 9 or 12: longer runs
+of digits are described, never quoted."""
+_NUMBER_LIKE = re.compile(r"^[+-]?[\d\s.,/:\-]*\d[\d\s.,/:\-]*$")
+NEAR_MISS = 0.75
+"""How alike a typed value and a listed choice must be (difflib ratio, folded) to be a near
+miss that may be quoted back."""
+
+
+def quotable(column: Column, value: object) -> str | None:
+    """``value`` as text when it cannot be personal data, else None."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.date | dt.time):
+        return text_of(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, int | float) and column.kind not in (Kind.YEAR, Kind.MONTH):
+        text = number_text(value)
+    else:
+        text = text_of(value)
+    if len(text) <= 40 and _NUMBER_LIKE.match(text):
+        if sum(ch.isdigit() for ch in text) <= MAX_QUOTED_DIGITS:
+            return text
+        return None
+    if column.kind is Kind.CHOICE and near_miss(column, text) is not None:
+        return text
+    return None
+
+
+def near_miss(column: Column, text: str) -> str | None:
+    """The listed choice ``text`` was most likely meant to be, when it is close enough."""
+    key = fold(text)
+    if not key or len(key) > 40:
+        return None
+    best, score = None, 0.0
+    for choice in column.choices:
+        ratio = difflib.SequenceMatcher(None, key, fold(choice.label)).ratio()
+        if ratio > score:
+            best, score = choice.label, ratio
+    return best if score >= NEAR_MISS else None
+
+
+def describe(value: object) -> str:
+    """What a cell holds, without repeating it."""
+    if isinstance(value, int | float):
+        return "Ô có một số rất dài"
+    text = text_of(value)
+    if any(ch.isdigit() for ch in text) and not any(ch.isalpha() for ch in text):
+        return "Ô có một dãy số dài"
+    return "Ô có chữ"
+
+
+def wrong(column: Column, value: object, reason: str) -> str:
+    """A message about a wrong cell: ``Giá trị «13/25/2024» không phải ngày có thật.`` or,
+    when the value might be personal data, ``Ô có chữ, không phải số.``"""
+    shown = quotable(column, value)
+    if column.kind is Kind.CHOICE and shown is not None:
+        meant = near_miss(column, shown)
+        if meant is not None:
+            return f"Giá trị «{shown}» {reason}; có phải «{meant}»?"
+    if shown is not None:
+        return f"Giá trị «{shown}» {reason}."
+    return f"{describe(value)}, {reason}."
+
+
+# --- pydantic's verdict on a row, in Vietnamese ----------------------------------------------
+
+
+def constraint_issue(column: Column, error: ErrorDetails) -> tuple[str, str]:
+    """(issue code, message) for a pydantic error on ``column``'s value."""
+    kind = error.get("type", "")
+    context: dict[str, Any] = dict(error.get("ctx") or {})
+    value = error.get("input")
+    if column.kind is Kind.YEAR:
+        return "bad-year", wrong(
+            column, value, "không phải năm hợp lệ (từ 1900 đến 2100, ví dụ 2024)"
+        )
+    if column.kind is Kind.MONTH:
+        return "bad-month", wrong(column, value, "không phải tháng (từ 1 đến 12)")
+    numeric = column.kind in (Kind.COUNT, Kind.DECIMAL)
+    code = ERROR_CODES.get(column.kind, "bad-number")
+    if kind == "greater_than_equal" and numeric:
+        low = context.get("ge")
+        if isinstance(value, int | float) and value < 0:
+            return code, wrong(column, value, "không được là số âm")
+        return "out-of-range", wrong(
+            column, value, f"nhỏ hơn {low}: «{column.title}» phải từ {low} trở lên"
+        )
+    if kind == "less_than_equal" and numeric:
+        high = context.get("le")
+        return "out-of-range", wrong(
+            column, value, f"lớn hơn {high}: «{column.title}» phải không quá {high}"
+        )
+    if kind == "missing":
+        return "required", f"Cột «{column.title}» bắt buộc nhưng ô để trống."
+    return code, wrong(column, value, f"không hợp lệ cho cột «{column.title}»")
