@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,6 @@ from openpyxl import load_workbook
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 
-from danvan_cli import blank
 from danvan_cli.blank import (
     BOOL_LABELS,
     CONFIG_NAME,
@@ -254,18 +255,26 @@ def test_existing_config_alone_blocks_everything(tmp_path: Path) -> None:
 
 
 def test_failed_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_replace = blank.os.replace
-    calls: list[object] = []
+    """The workbook is written, then the disk fills up while danvan.toml is written: neither
+    stays, nor any temporary file."""
+    real_write = Path.write_bytes
+    calls: list[Path] = []
 
-    def replace(source: Any, target: Any) -> None:
-        calls.append(target)
+    def write_bytes(self: Path, data: bytes) -> int:
+        calls.append(self)
         if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        real_replace(source, target)
+            real_write(self, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, data)
 
-    monkeypatch.setattr(blank.os, "replace", replace)
-    with pytest.raises(DanvanError, match="Không ghi được"):
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    with pytest.raises(DanvanError) as caught:
         write_blank_workbook(tmp_path, YEAR)
+    assert str(caught.value) == (
+        f"Không ghi được tệp «{tmp_path / CONFIG_NAME}»: ổ đĩa đã đầy. Hãy giải phóng chỗ trống "
+        "trên ổ đĩa hoặc ghi sang ổ đĩa khác rồi chạy lại."
+    )
+    assert len(calls) == 2
     assert list(tmp_path.iterdir()) == []
 
 
@@ -281,3 +290,24 @@ def test_bad_year_is_a_usage_error(tmp_path: Path, year: int) -> None:
     with pytest.raises(UsageError, match=str(year)):
         write_blank_workbook(tmp_path, year)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- text from the command line stays text ------------------------------------------------------
+
+FORMULA_NAME = '=HYPERLINK("http://example.com/x","Hải Phòng")'
+
+
+def test_a_name_typed_as_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    """``danvan init --ten '=HYPERLINK(…)'`` must not put a live formula into the workbook."""
+    profile = {"name": FORMULA_NAME, "province": "+84 Hải Phòng", "kind": "Xã"}
+    workbook, _ = write_blank_workbook(tmp_path, YEAR, profile)
+    info = load_workbook(workbook)["ThongTin"]
+    values = {row[0].value: row[1] for row in info.iter_rows(min_row=2)}
+    for title, typed in (("Tên đơn vị", FORMULA_NAME), ("Tỉnh/Thành phố", "+84 Hải Phòng")):
+        cell = values[title]
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (typed, "s", True)
+    with zipfile.ZipFile(workbook) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any(
+            b"<f>" in archive.read(name) or b"<f " in archive.read(name) for name in sheets
+        )

@@ -4,15 +4,16 @@ each column."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from danvan_cli.errors import DanvanError, OutputExistsError, UsageError
+from danvan_cli.output import os_error, write_bytes_atomic, write_workbook_atomic
 from danvan_cli.schema import KIND_LABELS, SHEETS, THONG_TIN, THONG_TIN_HEADERS, Column, Kind, Sheet
+from danvan_cli.xlsx import put_value
 
 CONFIG_NAME = "danvan.toml"
 GUIDE_TITLE = "HuongDan"
@@ -50,45 +51,35 @@ def write_blank_workbook(
         )
     workbook_path = folder / workbook_name(year)
     config_path = folder / CONFIG_NAME
-    if folder.exists() and not folder.is_dir():
-        raise DanvanError(f"«{folder}» là một tệp, không phải thư mục: chọn thư mục khác.")
-    for path in (workbook_path, config_path):
-        if path.exists() or path.is_symlink():
-            raise OutputExistsError(
-                f"Tệp «{path}» đã có; danvan init không ghi đè lên tệp có sẵn. "
-                "Chọn thư mục khác, hoặc đổi tên hay xóa tệp đó rồi chạy lại."
-            )
-    book = build_workbook(year, profile)
-    temps: list[Path] = []
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            temps.append(_temp_path(folder, workbook_path))
-            book.save(temps[0])
-            temps.append(_temp_path(folder, config_path))
-            with temps[1].open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(config_text(workbook_path.name))
-            os.replace(temps[0], workbook_path)
-            try:
-                os.replace(temps[1], config_path)
-            except OSError:
-                workbook_path.unlink(missing_ok=True)
-                raise
-        finally:
-            for temp in temps:
-                temp.unlink(missing_ok=True)
-    except OSError as err:
-        raise DanvanError(
-            f"Không ghi được vào thư mục «{folder}»: {err.strerror or err}. "
-            "Kiểm tra quyền ghi và chỗ trống trên đĩa."
-        ) from None
+        if folder.exists() and not folder.is_dir():
+            raise DanvanError(f"«{folder}» là một tệp, không phải thư mục: chọn thư mục khác.")
+        for path in (workbook_path, config_path):
+            if path.exists() or path.is_symlink():
+                raise _exists(path)
+    except OSError as err:  # a name too long, a folder we may not look into…
+        raise os_error(err, workbook_path) from None
+    book = build_workbook(year, profile)
+    try:
+        write_workbook_atomic(workbook_path, book)
+    except OutputExistsError:  # created meanwhile by another run
+        raise _exists(workbook_path) from None
+    try:
+        write_bytes_atomic(config_path, config_text(workbook_path.name).encode("utf-8"))
+    except BaseException as err:
+        with contextlib.suppress(OSError):  # ours, written a moment ago: all or nothing
+            workbook_path.unlink(missing_ok=True)
+        if isinstance(err, OutputExistsError):
+            raise _exists(config_path) from None
+        raise
     return [workbook_path, config_path]
 
 
-def _temp_path(folder: Path, target: Path) -> Path:
-    """A fresh name beside ``target``; the file is created by its writer, so it gets the usual
-    permissions (a mkstemp file would stay private to its owner)."""
-    return folder / f".{target.stem}.{uuid.uuid4().hex[:12]}{target.suffix}"
+def _exists(path: Path) -> OutputExistsError:
+    return OutputExistsError(
+        f"Tệp «{path}» đã có; danvan init không ghi đè lên tệp có sẵn. "
+        "Chọn thư mục khác, hoặc đổi tên hay xóa tệp đó rồi chạy lại."
+    )
 
 
 def config_text(workbook: str) -> str:
@@ -153,7 +144,8 @@ def _fill_key_value(ws: Any, sheet: Sheet, year: int, profile: dict[str, str]) -
         title.font = Font(bold=item.required, color=_REQUIRED_COLOR if item.required else None)
         title.comment = _comment(item)
         value = year if item.key == year_item.key else profile.get(item.key, item.default)
-        cell = ws.cell(row=row, column=2, value=value)
+        cell = ws.cell(row=row, column=2)
+        put_value(cell, value)  # the unit's name and province come from the command line
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         validation = _validation(item)
         if validation is not None:
