@@ -42,7 +42,6 @@ from danvan_cli.models import CommuneData, Note, UnitInfo
 from danvan_cli.period import Period, parse_period
 from danvan_cli.render import (
     ReportTemplate,
-    check_template,
     convert_to_pdf,
     default_template_path,
     export_template,
@@ -757,40 +756,23 @@ def test_sandbox_blocks_python_internals(tmp_path: Path) -> None:
     path = custom_template(tmp_path, "Xin chào {{ ''.__class__.__mro__ }}")
     with pytest.raises(TemplateError, match="không an toàn"):
         ReportTemplate(path).render(make_context())
-    assert any("không an toàn" in problem for problem in check_template(path))
 
 
 def test_missing_variable_is_named(tmp_path: Path) -> None:
     path = custom_template(tmp_path, "{{ unit.name }}", "Số liệu: {{ khong_co_bien }}")
     with pytest.raises(TemplateError, match="«khong_co_bien»") as caught:
         ReportTemplate(path).render(make_context())
-    assert "word/document.xml" in str(caught.value)
+    assert "(đoạn «Số liệu: {{ khong_co_bien }}»)" in str(caught.value)
     path = custom_template(tmp_path, "{{ reception.visitz }}")
     with pytest.raises(TemplateError, match="«visitz»"):
         ReportTemplate(path).render(make_context())
 
 
-def test_syntax_error_names_part_and_line(tmp_path: Path) -> None:
-    path = custom_template(tmp_path, "Đầu", "{% if unit.name %}chưa đóng")
-    with pytest.raises(TemplateError, match=r"word/document\.xml, dòng \d+"):
+def test_syntax_error_names_the_paragraph(tmp_path: Path) -> None:
+    path = custom_template(tmp_path, "Đầu", "Có {{ unit.name + }} ở đây", "Cuối")
+    with pytest.raises(TemplateError) as caught:
         ReportTemplate(path)
-    problems = check_template(path)
-    assert len(problems) == 1 and "word/document.xml" in problems[0]
-
-
-def test_check_template(tmp_path: Path) -> None:
-    assert check_template(default_template_path()) == []
-    fine = custom_template(tmp_path, "{% for i in range(2) %}{{ loop.index }}{% endfor %}")
-    assert check_template(fine) == []
-    path = custom_template(
-        tmp_path, "{{ unit.name }} {{ bien_la }}", "{{ figures.reception.khong_co }}"
-    )
-    problems = check_template(path)
-    assert any("«bien_la»" in p for p in problems)
-    assert any("«khong_co»" in p for p in problems)
-    not_docx = tmp_path / "rong.docx"
-    not_docx.write_bytes(b"not a zip")
-    assert "không phải tệp Word" in check_template(not_docx)[0]
+    assert "lỗi cú pháp ở đoạn «Có {{ unit.name + }} ở đây»" in str(caught.value)
 
 
 def test_broken_paragraph_tags_give_template_error(tmp_path: Path) -> None:

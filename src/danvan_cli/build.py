@@ -208,11 +208,18 @@ def build_report(
         raise UsageError(f"Tệp ra «{output}» phải có đuôi .docx.")
     if output is not None:
         ensure_writable(output, options.force)
+    notes: list[str] = []
+    if template is None and options.template is not None:  # SPEC §5: the check runs first
+        from danvan_cli.template_check import load_checked_template
+
+        template, notes = load_checked_template(options.template)
     computed = compute_for(path, request)
     target = output or (out_dir or Path.cwd()) / default_output_name(computed)
     ensure_writable(target, options.force)
+    if options.pdf:  # never a new report beside an old PDF
+        ensure_writable(target.with_suffix(".pdf"), options.force)
     if template is None:
-        template = ReportTemplate(options.template) if options.template else ReportTemplate()
+        template = ReportTemplate()
     context = build_context(
         computed.data,
         computed.figures,
@@ -222,10 +229,12 @@ def build_report(
     )
     written = render_report(template, context, target, options.force)
     pdf: Path | None = None
-    warnings = computed.warnings
+    warnings = [*notes, *computed.warnings]
     if options.pdf:
         try:
             pdf = convert_to_pdf(written, options.force)
         except DanvanError as err:
+            if written.with_suffix(".pdf").exists():
+                raise  # an old PDF could not be removed: not a success
             warnings.append(str(err))
     return BuildResult(computed, written, pdf, tuple(warnings))

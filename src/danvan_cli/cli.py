@@ -498,14 +498,17 @@ def template_check(
     MẪU: mẫu .docx cần kiểm tra.
     """
     from danvan_cli.console import out, plain
-    from danvan_cli.render import check_template
+    from danvan_cli.template_check import check_template
 
-    problems = check_template(template)
-    if problems:
-        for problem in problems:
-            out.print(f"[red]Lỗi:[/red] {plain(problem)}")
+    checked = check_template(template)
+    for problem in checked.errors:
+        out.print(f"[red]Lỗi:[/red] {plain(problem)}")
+    for warning in checked.warnings:
+        out.print(f"[yellow]Cảnh báo:[/yellow] {plain(warning)}")
+    if checked.errors:
         raise typer.Exit(1)
-    typer.echo(f"Mẫu {template} hợp lệ.")
+    notes = f" ({len(checked.warnings)} cảnh báo)" if checked.warnings else ""
+    typer.echo(f"Mẫu {template} hợp lệ{notes}.")
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Rendering the report: a docxtpl template compiled once and rendered many times in Jinja's
-sandbox (the context it is given comes from context.py), atomic saving, template export/check
-and PDF conversion.
+sandbox, within time and size limits (the context it is given comes from context.py), atomic
+saving, template export and PDF conversion. ``template check`` lives in template_check.py.
 
 Only the commands that render import this module: it pulls in docxtpl, python-docx, Jinja
 and lxml, which ``danvan --help`` must not pay for.
@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -26,15 +26,22 @@ from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 from markupsafe import Markup
 
-from danvan_cli.context import clean_text, sample_contexts
-from danvan_cli.errors import DanvanError, TemplateError
+from danvan_cli.context import clean_text
+from danvan_cli.errors import DanvanError, OutputExistsError, TemplateError, UsageError
 from danvan_cli.output import ensure_writable, write_atomic, write_bytes_atomic
+from danvan_cli.template_limits import (
+    DEFAULT_LIMITS,
+    GuardedEnvironment,
+    Limits,
+    RenderLimitError,
+    budget,
+    render_bounded,
+)
+from danvan_cli.template_lint import CORE_PART, Place, part_label
 from danvan_cli.vietnamese import (
     date_line,
     format_count,
@@ -139,14 +146,16 @@ FILTERS: dict[str, Callable[..., str]] = {
 }
 
 
-def _environment(
+def environment(
     sources: Mapping[str, str], undefined: type[jinja2.Undefined] = jinja2.StrictUndefined
-) -> SandboxedEnvironment:
+) -> GuardedEnvironment:
+    """The sandbox every template part is compiled in (template_limits.py bounds it)."""
+
     def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
         source = sources.get(name)
         return None if source is None else (source, name, lambda: True)
 
-    env = SandboxedEnvironment(
+    env = GuardedEnvironment(
         loader=jinja2.FunctionLoader(load),
         autoescape=True,
         undefined=undefined,
@@ -170,12 +179,17 @@ _CHECK_PARSER = etree.XMLParser(
 )
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _TAG_OPEN = re.compile(r"\{[{%#]")
-_PARAGRAPH_START = re.compile(r"\n<w:p([ >])")
+_AFTER_BLOCK = r"(?:(?<=</w:p>)|(?<=</w:tr>)|(?<=</w:tc>))"
+_LINE_STARTS = re.compile(rf"(?=<w:p[ >])|{_AFTER_BLOCK}(?=\{{%)")
+"""Where the Jinja source gets a line break, so that an error's line is one paragraph, or one
+paragraph-level tag (``{%p if %}`` becomes a bare ``{% if %}`` between paragraphs)."""
+_LINE_BREAKS = re.compile(rf"\n(?=<w:p[ >])|{_AFTER_BLOCK}\n")
+_TABLE_MARK = re.compile(r"<(/?)w:tbl>")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def _helper() -> DocxTemplate:
+def docx_helper() -> DocxTemplate:
     """A docxtpl object used only for its XML pre/post-processing methods (it loads no file
     until asked to render, which we never do)."""
     return DocxTemplate(io.BytesIO())
@@ -194,21 +208,6 @@ def _escape_literals(xml: str) -> str:
 
 def _strip_tags(line: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", "", line).split())
-
-
-def _snippet(lines: list[str], lineno: int | None) -> str:
-    if not lineno or lineno > len(lines):
-        return ""
-    text = _strip_tags(lines[lineno - 1])
-    if len(text) > 120:
-        text = text[:117] + "…"
-    return f", đoạn «{text}»" if text else ""
-
-
-def _where(part: str, lines: list[str], lineno: int | None) -> str:
-    if not lineno:
-        return f"phần {part}"
-    return f"phần {part}, dòng {lineno}{_snippet(lines, lineno)}"
 
 
 def _template_lineno(tb: TracebackType | None, part: str) -> int | None:
@@ -230,7 +229,7 @@ def _undefined_name(message: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def _unsafe_message(where: str) -> str:
+def unsafe_message(where: str) -> str:
     return (
         f"Mẫu báo cáo có lệnh không an toàn ở {where}: mẫu chỉ được đọc các biến của báo cáo "
         "(unit, figures, period…), không được truy cập vào bên trong Python (các tên bắt đầu "
@@ -239,11 +238,80 @@ def _unsafe_message(where: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Part:
+class Part:
+    """One templated part of the .docx (``word/document.xml``, a header, the properties)."""
+
     name: str
-    source: str  # the Jinja source (patched XML)
+    source: str  # the Jinja source (patched XML), one paragraph a line
     lines: list[str]
     fix_tables: bool
+
+    def where(self, lineno: int | None) -> str:
+        """A line of the source as the clerk finds it in Word: the paragraph's text, and the
+        table it sits in."""
+        if not lineno or lineno > len(self.lines):
+            return part_label(self.name)
+        text = _strip_tags(self.lines[lineno - 1])
+        if self.name == CORE_PART:
+            return Place(self.name, text, prop="").describe()
+        depth = tables = 0
+        for line in self.lines[: lineno - 1]:
+            for mark in _TABLE_MARK.finditer(line):
+                closing = bool(mark.group(1))
+                depth += -1 if closing else 1
+                tables += 0 if closing else 1
+        return Place(self.name, text, table=tables if depth > 0 else None).describe()
+
+
+def explain(err: BaseException, part: Part) -> TemplateError | None:
+    """The Vietnamese message for an error raised while filling ``part``; None for an error
+    that is not the template's doing."""
+    where = part.where(_template_lineno(err.__traceback__, part.name))
+    if isinstance(err, RenderLimitError):
+        if err.kind == "time":
+            return TemplateError(
+                f"Mẫu báo cáo chạy quá {err.limits.describe_time()} mà chưa điền xong ({where}): "
+                "có thể có vòng lặp quá lớn hoặc không bao giờ dừng. danvan đã dừng lại; hãy "
+                "sửa hoặc bỏ vòng lặp đó trong mẫu."
+            )
+        return TemplateError(
+            f"Mẫu báo cáo tạo ra quá {err.limits.describe_size()} nội dung ({where}): có thể "
+            "một phép nhân chuỗi, một vòng lặp hay một lệnh lặp lại sinh ra quá nhiều chữ. "
+            "danvan đã dừng lại; hãy sửa lệnh đó trong mẫu."
+        )
+    if isinstance(err, SecurityError):
+        return TemplateError(unsafe_message(where))
+    if isinstance(err, jinja2.UndefinedError):
+        variable = _undefined_name(str(err.message or err))
+        return TemplateError(
+            f"Mẫu báo cáo dùng biến «{variable}» không có trong dữ liệu báo cáo ({where}). "
+            "Sửa lại tên biến hoặc chạy «danvan template check» để xem các lỗi của mẫu."
+        )
+    if isinstance(err, RecursionError):
+        return TemplateError(
+            f"Mẫu báo cáo có macro gọi lại chính nó không dừng ({where}); hãy sửa macro đó."
+        )
+    if isinstance(err, MemoryError):
+        return TemplateError(
+            f"Mẫu báo cáo dùng hết bộ nhớ khi điền ({where}); hãy sửa lệnh sinh ra quá nhiều "
+            "nội dung."
+        )
+    if isinstance(err, RENDER_ERRORS):
+        return TemplateError(f"Lỗi khi điền mẫu báo cáo ở {where}: {err}.")
+    return None
+
+
+RENDER_ERRORS = (
+    RenderLimitError,
+    jinja2.TemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    RecursionError,
+    MemoryError,
+)
+"""What filling a template may raise because of the template (or a value it mishandles)."""
 
 
 class ReportTemplate:
@@ -251,83 +319,66 @@ class ReportTemplate:
 
     Loading does docxtpl's XML pre-processing of every templated part once and compiles the
     Jinja templates once (sandboxed, autoescaped, StrictUndefined); ``render`` then only runs
-    the compiled templates and re-zips the untouched members with the rendered parts.
+    the compiled templates — within ``limits`` — and re-zips the untouched members with the
+    rendered parts.
     """
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
         self.path = path or default_template_path()
-        self._helper = _helper()
-        members = _read_members(self.path)
-        self._parts: dict[str, _Part] = {}
+        self.limits = limits
+        self._helper = docx_helper()
+        members = read_members(self.path)
+        self._parts: dict[str, Part] = {}
         untouched: list[tuple[str, bytes]] = []
         for name, blob in members:
-            part = _prepare_part(self._helper, self.path, name, blob)
+            part = None
+            if is_templated(name, blob):
+                part = prepare_part(self._helper, name, parse_part(self.path, name, blob))
             if part is None:
                 untouched.append((name, blob))
             else:
                 self._parts[name] = part
-        self._env = _environment({name: part.source for name, part in self._parts.items()})
+        self._env = environment({name: part.source for name, part in self._parts.items()})
         self._templates: dict[str, jinja2.Template] = {}
         for name, part in self._parts.items():
-            self._templates[name] = self._compile(self._env, part)
+            self._templates[name] = compile_part(self._env, part)
         self._prefix = _zip_prefix(untouched)
-
-    @staticmethod
-    def _compile(env: SandboxedEnvironment, part: _Part) -> jinja2.Template:
-        try:
-            return env.get_template(part.name)
-        except jinja2.TemplateSyntaxError as err:
-            where = _where(part.name, part.lines, err.lineno)
-            raise TemplateError(
-                f"Mẫu báo cáo có lỗi cú pháp ở {where}: {(err.message or '').rstrip('.')}. "
-                "Kiểm tra các thẻ "
-                "{{ … }}, {% … %} (mỗi {%p if %}/{%p for %} cần {%p endif %}/{%p endfor %})."
-            ) from None
 
     def render(self, context: Mapping[str, Any]) -> bytes:
         """The report as .docx bytes."""
-        rendered = [(name, self._render_part(name, context)) for name in self._parts]
+        rendered = self.render_parts(context)
         buffer = io.BytesIO(self._prefix)
         buffer.seek(0, io.SEEK_END)
         with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in rendered:
+            for name, data in rendered.items():
                 archive.writestr(_zip_info(name), data)
         return buffer.getvalue()
+
+    def render_parts(self, context: Mapping[str, Any]) -> dict[str, bytes]:
+        """The templated parts filled with ``context`` (XML bytes by part name)."""
+        with budget(self.limits):
+            return {name: self._render_part(name, context) for name in self._parts}
 
     def _render_part(self, name: str, context: Mapping[str, Any]) -> bytes:
         part = self._parts[name]
         try:
-            xml = self._templates[name].render(context)
-        except SecurityError as err:
-            where = _where(name, part.lines, _template_lineno(err.__traceback__, name))
-            raise TemplateError(_unsafe_message(where)) from None
-        except jinja2.UndefinedError as err:
-            where = _where(name, part.lines, _template_lineno(err.__traceback__, name))
-            variable = _undefined_name(str(err.message or err))
-            raise TemplateError(
-                f"Mẫu báo cáo dùng biến «{variable}» không có trong dữ liệu báo cáo ({where}). "
-                "Sửa lại tên biến hoặc chạy «danvan template check» để xem các lỗi của mẫu."
-            ) from None
-        except jinja2.TemplateError as err:
-            where = _where(name, part.lines, _template_lineno(err.__traceback__, name))
-            raise TemplateError(f"Lỗi khi điền mẫu báo cáo ở {where}: {err}.") from None
-        except (TypeError, ValueError, ArithmeticError, LookupError) as err:
-            where = _where(name, part.lines, _template_lineno(err.__traceback__, name))
-            raise TemplateError(f"Lỗi khi điền mẫu báo cáo ở {where}: {err}.") from None
+            xml = render_bounded(self._templates[name], context)
+        except RENDER_ERRORS as err:
+            raise (explain(err, part) or err) from None
         xml = self._post_process(xml, part)
         data = xml.encode("utf-8")
         try:
             etree.fromstring(data, _CHECK_PARSER)
         except etree.XMLSyntaxError as err:
             raise TemplateError(
-                f"Mẫu báo cáo tạo ra nội dung Word không hợp lệ ở phần {name} ({err}). "
+                f"Mẫu báo cáo tạo ra nội dung Word không hợp lệ ở {part_label(name)} ({err}). "
                 "Thường do một thẻ {%p …%}/{%tr …%} nằm chung đoạn văn với chữ khác hoặc "
                 "các cặp thẻ mở/đóng nằm ở hai ô bảng khác nhau."
             ) from None
         return data
 
-    def _post_process(self, xml: str, part: _Part) -> str:
-        xml = _PARAGRAPH_START.sub(r"<w:p\1", xml)
+    def _post_process(self, xml: str, part: Part) -> str:
+        xml = _LINE_BREAKS.sub("", xml)
         xml = self._helper.resolve_listing(xml)
         if part.fix_tables:
             body = xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml
@@ -339,24 +390,44 @@ class ReportTemplate:
         return xml
 
 
-def _prepare_part(helper: DocxTemplate, path: Path, name: str, blob: bytes) -> _Part | None:
-    """docxtpl's pre-processing of one part, or None when the part holds no tags."""
+def compile_part(env: jinja2.Environment, part: Part) -> jinja2.Template:
+    """Compile one part; a syntax error names the paragraph (template_lint.py catches most
+    broken tags earlier, with a plainer message)."""
+    try:
+        return env.get_template(part.name)
+    except jinja2.TemplateSyntaxError as err:
+        raise TemplateError(
+            f"Mẫu báo cáo có lỗi cú pháp ở {part.where(err.lineno)}: "
+            f"{(err.message or '').rstrip('.')}. Kiểm tra các thẻ {{{{ … }}}}, {{% … %}} (mỗi "
+            "{%p if %}/{%p for %} cần {%p endif %}/{%p endfor %})."
+        ) from None
+    except (RecursionError, MemoryError):
+        raise TemplateError(
+            f"Mẫu báo cáo lồng các thẻ quá sâu ở {part_label(part.name)}, không đọc được."
+        ) from None
+
+
+def is_templated(name: str, blob: bytes) -> bool:
+    """Parts docxtpl fills: the XML under ``word/`` and the document properties."""
     if not name.endswith(".xml"):
-        return None
+        return False
     if not (name.startswith(_RENDERED_PREFIXES) or name in _RENDERED_EXTRA):
-        return None
-    if b"{" not in blob:
-        return None
-    xml = _normalise_xml(path, name, blob)
+        return False
+    return b"{" in blob or b"}" in blob
+
+
+def prepare_part(helper: DocxTemplate, name: str, root: etree._Element) -> Part | None:
+    """docxtpl's pre-processing of one part, or None when the part holds no tags."""
+    xml = _DECLARATION + str(etree.tostring(root, encoding="unicode"))
     xml = helper.patch_xml(xml)
     if _TAG_OPEN.search(xml) is None:
         return None
-    source = _escape_literals(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
+    source = _escape_literals(_LINE_STARTS.sub("\n", xml))
     fix_tables = "{%tc" in xml or "{{tc" in xml or "{% tc" in xml
-    return _Part(name, source, source.splitlines(), fix_tables)
+    return Part(name, source, source.splitlines(), fix_tables)
 
 
-def _read_members(path: Path) -> list[tuple[str, bytes]]:
+def read_members(path: Path) -> list[tuple[str, bytes]]:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -385,9 +456,8 @@ def _read_members(path: Path) -> list[tuple[str, bytes]]:
         raise TemplateError(f"Không đọc được tệp mẫu «{path}»: {err.strerror}.") from None
 
 
-def _normalise_xml(path: Path, name: str, blob: bytes) -> str:
-    """Parse a part safely (no entities, no network, no DTD) and serialise it the way docxtpl
-    expects (no pretty printing)."""
+def parse_part(path: Path, name: str, blob: bytes) -> etree._Element:
+    """Parse a part safely (no entities, no network, no DTD)."""
     try:
         root = etree.fromstring(blob, _XML_PARSER)
     except etree.XMLSyntaxError as err:
@@ -396,7 +466,7 @@ def _normalise_xml(path: Path, name: str, blob: bytes) -> str:
         ) from None
     if root.getroottree().docinfo.doctype:
         raise TemplateError(f"Tệp mẫu «{path}»: phần {name} có khai báo DOCTYPE, không dùng được.")
-    return _DECLARATION + str(etree.tostring(root, encoding="unicode"))
+    return root
 
 
 def _zip_info(name: str) -> zipfile.ZipInfo:
@@ -428,159 +498,31 @@ def render_report(
 
 
 def export_template(out: Path, force: bool) -> Path:
-    """A copy of the default template, for a clerk to edit in Word."""
+    """A copy of the default template, for a clerk to edit in Word; ``out`` is a .docx name
+    or a folder."""
     if out.is_dir():
         out = out / TEMPLATE_NAME
+    elif out.suffix.lower() != ".docx":
+        raise UsageError(f"Tệp ra «{out}» phải có đuôi .docx.")
+    if out.exists() and not force:
+        raise _template_exists(out)
     source = default_template_path()
     try:
         data = source.read_bytes()
     except OSError as err:  # pragma: no cover - broken install
         raise DanvanError(f"Không đọc được mẫu mặc định «{source}»: {err.strerror}.") from None
-    return write_bytes_atomic(out, data, force)
-
-
-# --- checking a template -------------------------------------------------------------------
-
-
-def check_template(path: Path) -> list[str]:
-    """Every problem of an edited template, in Vietnamese; an empty list means usable.
-
-    Looks for XML and Jinja syntax errors (naming the part and line), unknown variables
-    (against the context keys and by rendering complete sample contexts that take both sides
-    of the template's conditions), unsafe constructs, and rendered XML that Word would reject.
-    """
     try:
-        members = _read_members(path)
-    except TemplateError as err:
-        return [str(err)]
-    helper = _helper()
-    problems: list[str] = []
-    parts: dict[str, _Part] = {}
-    for name, blob in members:
-        try:
-            part = _prepare_part(helper, path, name, blob)
-        except TemplateError as err:
-            problems.append(str(err))
-            continue
-        if part is not None:
-            parts[name] = part
-    samples = sample_contexts()
-    known = set(samples[0])
-    recorder, records = _recording_undefined()
-    env = _environment({name: part.source for name, part in parts.items()}, recorder)
-    for name, part in parts.items():
-        try:
-            template = ReportTemplate._compile(env, part)
-            ast = env.parse(part.source, name)
-        except TemplateError as err:
-            problems.append(str(err))
-            continue
-        for variable in sorted(meta.find_undeclared_variables(ast) - known - set(env.globals)):
-            lineno = _first_use(ast, variable)
-            problems.append(
-                f"Biến «{variable}» không có trong dữ liệu báo cáo "
-                f"({_where(name, part.lines, lineno)})."
-            )
-        for lineno in _unsafe_lines(ast):
-            problems.append(_unsafe_message(_where(name, part.lines, lineno)))
-        for context in samples:
-            records.clear()
-            problems.extend(_probe_render(template, part, context, records))
-    if not problems:  # last: the rendered parts must be XML that Word accepts
-        problems.extend(_check_rendered(path, samples))
-    return list(dict.fromkeys(problems))
+        return write_bytes_atomic(out, data, force)
+    except OutputExistsError:  # appeared meanwhile; output.py's message suggests -o
+        raise _template_exists(out) from None
 
 
-def _unsafe_lines(ast: nodes.Template) -> Iterator[int]:
-    """Lines reaching for Python internals (``x.__class__``, ``x["_y"]``), found statically:
-    Jinja folds constant expressions such as ``''.__class__`` at compile time."""
-    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        name: object = None
-        if isinstance(node, nodes.Getattr):
-            name = node.attr
-        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-            name = node.arg.value
-        if isinstance(name, str) and name.startswith("_"):
-            yield int(node.lineno)
-
-
-def _first_use(ast: nodes.Template, variable: str) -> int | None:
-    for node in ast.find_all(nodes.Name):
-        if node.name == variable and node.ctx == "load":
-            return int(node.lineno)
-    return None
-
-
-@dataclass
-class _Record:
-    name: str
-    unsafe: bool
-    lineno: int | None
-
-
-def _recording_undefined() -> tuple[type[jinja2.Undefined], list[_Record]]:
-    records: list[_Record] = []
-
-    class Recorder(jinja2.ChainableUndefined):
-        __slots__ = ()
-
-        def __init__(
-            self,
-            hint: str | None = None,
-            obj: Any = jinja2.utils.missing,
-            name: str | None = None,
-            exc: type[jinja2.TemplateRuntimeError] = jinja2.UndefinedError,
-        ) -> None:
-            super().__init__(hint, obj, name, exc)
-            if name is not None:
-                records.append(_Record(name, exc is SecurityError, _caller_line()))
-
-    return Recorder, records
-
-
-def _caller_line() -> int | None:
-    """The template line of the innermost template frame on the stack (check mode only)."""
-    frame = sys._getframe(2)
-    while frame is not None:
-        template = frame.f_globals.get("__jinja_template__")
-        if template is not None:
-            return int(template.get_corresponding_lineno(frame.f_lineno))
-        frame = frame.f_back  # type: ignore[assignment]
-    return None
-
-
-def _probe_render(
-    template: jinja2.Template, part: _Part, context: Mapping[str, Any], records: list[_Record]
-) -> Iterator[str]:
-    try:
-        template.render(context)
-    except SecurityError as err:
-        yield _unsafe_message(
-            _where(part.name, part.lines, _template_lineno(err.__traceback__, part.name))
-        )
-    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as err:
-        lineno = _template_lineno(err.__traceback__, part.name)
-        yield f"Lỗi khi điền mẫu ở {_where(part.name, part.lines, lineno)}: {err}."
-    for record in records:
-        where = _where(part.name, part.lines, record.lineno)
-        if record.unsafe:
-            yield _unsafe_message(where)
-        else:
-            yield f"Biến «{record.name}» không có trong dữ liệu báo cáo ({where})."
-
-
-def _check_rendered(path: Path, samples: list[dict[str, Any]]) -> list[str]:
-    try:
-        template = ReportTemplate(path)
-    except TemplateError:
-        return []  # already reported part by part
-    problems = []
-    for context in samples:
-        try:
-            template.render(context)
-        except TemplateError as err:
-            problems.append(str(err))
-    return problems
+def _template_exists(out: Path) -> OutputExistsError:
+    """``template export`` has no ``-o``: its file name is its argument."""
+    return OutputExistsError(
+        f"Tệp «{out}» đã có. danvan không ghi đè (có thể bạn đã sửa mẫu này); thêm --force "
+        "để ghi đè hoặc ghi ra tên khác, ví dụ: danvan template export mau_moi.docx"
+    )
 
 
 # --- PDF -----------------------------------------------------------------------------------
@@ -606,9 +548,31 @@ def find_libreoffice() -> str | None:
 
 def convert_to_pdf(docx: Path, force: bool) -> Path:
     """``docx`` -> a .pdf beside it via LibreOffice (headless, its own throw-away profile so a
-    LibreOffice window the clerk has open does not swallow the job)."""
+    LibreOffice window the clerk has open does not swallow the job).
+
+    With ``force``, a PDF already there belongs to the report ``docx`` replaced: when the
+    conversion fails it is deleted rather than left beside the new report as if it matched
+    (the error says so; if it cannot be deleted, the error says that too)."""
     pdf = docx.with_suffix(".pdf")
     ensure_writable(pdf, force)
+    try:
+        return _convert(docx, pdf, force)
+    except DanvanError as err:
+        if not force or not pdf.exists():
+            raise
+        try:
+            pdf.unlink()
+        except OSError:
+            raise DanvanError(
+                f"{err} Tệp PDF cũ «{pdf}» không còn khớp với báo cáo mới nhưng không xóa được: "
+                "hãy xóa hoặc đóng tệp đó rồi chạy lại."
+            ) from None
+        raise DanvanError(
+            f"{err} Đã xóa tệp PDF cũ «{pdf}» vì nó không còn khớp với báo cáo mới."
+        ) from None
+
+
+def _convert(docx: Path, pdf: Path, force: bool) -> Path:
     office = find_libreoffice()
     if office is None:
         raise DanvanError(
