@@ -762,7 +762,7 @@ def test_missing_variable_is_named(tmp_path: Path) -> None:
     path = custom_template(tmp_path, "{{ unit.name }}", "Số liệu: {{ khong_co_bien }}")
     with pytest.raises(TemplateError, match="«khong_co_bien»") as caught:
         ReportTemplate(path).render(make_context())
-    assert "(đoạn «Số liệu: {{ khong_co_bien }}»)" in str(caught.value)
+    assert "báo cáo, ở đoạn «Số liệu: {{ khong_co_bien }}». Sửa lại" in str(caught.value)
     path = custom_template(tmp_path, "{{ reception.visitz }}")
     with pytest.raises(TemplateError, match="«visitz»"):
         ReportTemplate(path).render(make_context())
@@ -787,6 +787,17 @@ def test_broken_paragraph_tags_give_template_error(tmp_path: Path) -> None:
 
 
 # --- the template object -------------------------------------------------------------------
+
+
+def test_no_line_break_leaks_into_the_text(template: ReportTemplate) -> None:
+    """The Jinja source is cut into lines (one paragraph, one paragraph-level tag each) so that
+    errors name a paragraph; those breaks never reach a run of text."""
+    data = template.render(make_context())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    texts = [t.text or "" for t in root.iter(qn("w:t"))]
+    assert len(texts) > 100 and not [t for t in texts if "\n" in t]
+    assert b">\n<" not in etree.tostring(root)
 
 
 def test_render_twice_identical(template: ReportTemplate) -> None:

@@ -30,18 +30,17 @@ from jinja2.exceptions import SecurityError
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 from markupsafe import Markup
 
+from danvan_cli import template_limits
 from danvan_cli.context import clean_text
 from danvan_cli.errors import DanvanError, OutputExistsError, TemplateError, UsageError
 from danvan_cli.output import ensure_writable, write_atomic, write_bytes_atomic
 from danvan_cli.template_limits import (
-    DEFAULT_LIMITS,
     GuardedEnvironment,
     Limits,
     RenderLimitError,
     budget,
     render_bounded,
 )
-from danvan_cli.template_lint import CORE_PART, Place, part_label
 from danvan_cli.vietnamese import (
     date_line,
     format_count,
@@ -179,11 +178,17 @@ _CHECK_PARSER = etree.XMLParser(
 )
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _TAG_OPEN = re.compile(r"\{[{%#]")
-_AFTER_BLOCK = r"(?:(?<=</w:p>)|(?<=</w:tr>)|(?<=</w:tc>))"
-_LINE_STARTS = re.compile(rf"(?=<w:p[ >])|{_AFTER_BLOCK}(?=\{{%)")
-"""Where the Jinja source gets a line break, so that an error's line is one paragraph, or one
-paragraph-level tag (``{%p if %}`` becomes a bare ``{% if %}`` between paragraphs)."""
-_LINE_BREAKS = re.compile(rf"\n(?=<w:p[ >])|{_AFTER_BLOCK}\n")
+_PARAGRAPH_START = re.compile(r"(?=<w:p[ >])")
+_BLOCK_TAGS = re.compile(
+    r"(?:(?<=</w:p>)|(?<=</w:tr>)|(?<=</w:tc>)|(?<=</w:tbl>))((?:\{%(?:(?!%\}).)*%\})+)",
+    re.DOTALL,
+)
+_ONE_TAG = re.compile(r"\{%(?:(?!%\}).)*%\}", re.DOTALL)
+"""The Jinja source gets a line break before each paragraph and before each paragraph-level
+tag (``{%p if %}`` becomes a bare ``{% if %}`` between paragraphs), so that an error's line is
+one paragraph or one such tag."""
+_LINE_BREAKS = re.compile(r"(?<=>)\n+(?=<)")
+"""Those line breaks, left between two elements of the output."""
 _TABLE_MARK = re.compile(r"<(/?)w:tbl>")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -248,19 +253,21 @@ class Part:
 
     def where(self, lineno: int | None) -> str:
         """A line of the source as the clerk finds it in Word: the paragraph's text, and the
-        table it sits in."""
+        table it sits in (only errors need this: template_lint is imported then)."""
+        from danvan_cli.template_lint import CORE_PART, Paragraph, part_label
+
         if not lineno or lineno > len(self.lines):
             return part_label(self.name)
         text = _strip_tags(self.lines[lineno - 1])
         if self.name == CORE_PART:
-            return Place(self.name, text, prop="").describe()
+            return Paragraph(self.name, text, prop="").describe()
         depth = tables = 0
         for line in self.lines[: lineno - 1]:
             for mark in _TABLE_MARK.finditer(line):
                 closing = bool(mark.group(1))
                 depth += -1 if closing else 1
                 tables += 0 if closing else 1
-        return Place(self.name, text, table=tables if depth > 0 else None).describe()
+        return Paragraph(self.name, text, table=tables if depth > 0 else None).describe()
 
 
 def explain(err: BaseException, part: Part) -> TemplateError | None:
@@ -284,7 +291,7 @@ def explain(err: BaseException, part: Part) -> TemplateError | None:
     if isinstance(err, jinja2.UndefinedError):
         variable = _undefined_name(str(err.message or err))
         return TemplateError(
-            f"Mẫu báo cáo dùng biến «{variable}» không có trong dữ liệu báo cáo ({where}). "
+            f"Mẫu báo cáo dùng biến «{variable}» không có trong dữ liệu báo cáo, ở {where}. "
             "Sửa lại tên biến hoặc chạy «danvan template check» để xem các lỗi của mẫu."
         )
     if isinstance(err, RecursionError):
@@ -323,9 +330,9 @@ class ReportTemplate:
     rendered parts.
     """
 
-    def __init__(self, path: Path | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(self, path: Path | None = None, limits: Limits | None = None) -> None:
         self.path = path or default_template_path()
-        self.limits = limits
+        self.limits = limits or template_limits.DEFAULT_LIMITS
         self._helper = docx_helper()
         members = read_members(self.path)
         self._parts: dict[str, Part] = {}
@@ -370,6 +377,8 @@ class ReportTemplate:
         try:
             etree.fromstring(data, _CHECK_PARSER)
         except etree.XMLSyntaxError as err:
+            from danvan_cli.template_lint import part_label
+
             raise TemplateError(
                 f"Mẫu báo cáo tạo ra nội dung Word không hợp lệ ở {part_label(name)} ({err}). "
                 "Thường do một thẻ {%p …%}/{%tr …%} nằm chung đoạn văn với chữ khác hoặc "
@@ -402,6 +411,8 @@ def compile_part(env: jinja2.Environment, part: Part) -> jinja2.Template:
             "{%p if %}/{%p for %} cần {%p endif %}/{%p endfor %})."
         ) from None
     except (RecursionError, MemoryError):
+        from danvan_cli.template_lint import part_label
+
         raise TemplateError(
             f"Mẫu báo cáo lồng các thẻ quá sâu ở {part_label(part.name)}, không đọc được."
         ) from None
@@ -422,7 +433,8 @@ def prepare_part(helper: DocxTemplate, name: str, root: etree._Element) -> Part 
     xml = helper.patch_xml(xml)
     if _TAG_OPEN.search(xml) is None:
         return None
-    source = _escape_literals(_LINE_STARTS.sub("\n", xml))
+    xml = _BLOCK_TAGS.sub(lambda m: "".join("\n" + t for t in _ONE_TAG.findall(m[1])), xml)
+    source = _escape_literals(_PARAGRAPH_START.sub("\n", xml))
     fix_tables = "{%tc" in xml or "{{tc" in xml or "{% tc" in xml
     return Part(name, source, source.splitlines(), fix_tables)
 

@@ -22,6 +22,7 @@ from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from danvan_cli import template_limits
 from danvan_cli.context import sample_contexts
 from danvan_cli.errors import TemplateError
 from danvan_cli.render import (
@@ -39,7 +40,7 @@ from danvan_cli.render import (
     unsafe_message,
 )
 from danvan_cli.template_figures import missing_figures, sentinel_context
-from danvan_cli.template_limits import DEFAULT_LIMITS, Limits, budget, render_bounded
+from danvan_cli.template_limits import Limits, budget, render_bounded
 from danvan_cli.template_lint import lint_part
 
 MAX_LISTED = 30
@@ -54,8 +55,10 @@ class TemplateCheck:
     template: ReportTemplate | None = None
 
 
-def check_template(path: Path, limits: Limits = DEFAULT_LIMITS) -> TemplateCheck:
-    """Every problem of an edited template, in Vietnamese."""
+def check_template(path: Path, limits: Limits | None = None) -> TemplateCheck:
+    """Every problem of an edited template, in Vietnamese (renders within ``limits``, by
+    default template_limits.DEFAULT_LIMITS)."""
+    limits = limits or template_limits.DEFAULT_LIMITS
     try:
         members = read_members(path)
     except TemplateError as err:
@@ -95,7 +98,7 @@ def check_template(path: Path, limits: Limits = DEFAULT_LIMITS) -> TemplateCheck
 
 
 def load_checked_template(
-    path: Path, limits: Limits = DEFAULT_LIMITS
+    path: Path, limits: Limits | None = None
 ) -> tuple[ReportTemplate, list[str]]:
     """What ``build --template`` runs first: the template and its warnings, or a
     TemplateError listing every error."""
@@ -133,10 +136,7 @@ def _names_and_samples(parts: Mapping[str, Part], limits: Limits) -> Iterator[st
             yield str(err)
             continue
         for variable in sorted(meta.find_undeclared_variables(ast) - known - set(env.globals)):
-            yield (
-                f"Biến «{variable}» không có trong dữ liệu báo cáo "
-                f"({part.where(_first_use(ast, variable))})."
-            )
+            yield _unknown(variable, part.where(_first_use(ast, variable)))
         for lineno in _unsafe_lines(ast):
             yield unsafe_message(part.where(lineno))
         for context in samples:
@@ -219,10 +219,18 @@ def _probe_render(
         explained = explain(err, part)
         if explained is None:  # pragma: no cover - RENDER_ERRORS are all explained
             raise
-        yield str(explained)
+        if not records:  # else an unknown name, told below, is the cause
+            yield str(explained)
     for record in records:
         where = part.where(record.lineno)
         if record.unsafe:
             yield unsafe_message(where)
         else:
-            yield f"Biến «{record.name}» không có trong dữ liệu báo cáo ({where})."
+            yield _unknown(record.name, where)
+
+
+def _unknown(name: str, where: str) -> str:
+    return (
+        f"{where}: biến «{name}» không có trong dữ liệu báo cáo (có thể gõ sai tên; các tên "
+        "dùng được là những tên có trong mẫu mặc định, «danvan template export»)."
+    )

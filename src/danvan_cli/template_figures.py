@@ -37,7 +37,7 @@ from danvan_cli.figures import (
 )
 from danvan_cli.models import CommuneData, Note, UnitInfo
 from danvan_cli.period import parse_period
-from danvan_cli.template_lint import Paragraph, Place, excerpt, read_paragraphs
+from danvan_cli.template_lint import Paragraph, excerpt, read_paragraphs
 
 _INT_BASE = 7_000_000  # far above any real figure, and above twice the Sidon spread
 _FLOAT_START, _FLOAT_STEP = Decimal("11.37"), Decimal("3")
@@ -325,9 +325,8 @@ def printed(parts: Mapping[str, bytes], sentinels: Sentinels) -> dict[Probe, str
 def _cell_texts(paragraphs: list[Paragraph]) -> dict[tuple[int | None, ...], str]:
     texts: dict[tuple[int | None, ...], str] = {}
     for paragraph in paragraphs:
-        place = paragraph.place
-        if place.table is not None:
-            key = (place.table, place.row, place.cell)
+        key = paragraph.cell_key
+        if key is not None:
             texts[key] = " ".join(filter(None, (texts.get(key), paragraph.text)))
     return texts
 
@@ -335,12 +334,11 @@ def _cell_texts(paragraphs: list[Paragraph]) -> dict[tuple[int | None, ...], str
 def _where(
     paragraph: Paragraph, cells: dict[tuple[int | None, ...], str], sentinels: Sentinels
 ) -> str:
-    place = paragraph.place
-    if place.table is None:
-        return Place(place.part, _masked(paragraph.text, sentinels)).describe()
-    header = cells.get((place.table, 1, place.cell), "")
+    if paragraph.table is None:
+        return Paragraph(paragraph.part, _masked(paragraph.text, sentinels)).describe()
+    header = cells.get((paragraph.table, 1, paragraph.cell), "")
     column = f", cột «{excerpt(header, 40)}»" if header.strip() else ""
-    return f"bảng {place.table}{column}"
+    return f"bảng {paragraph.table}{column}"
 
 
 def missing_figures(

@@ -52,14 +52,15 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
+    if text[limit - 1] != " " and " " in cut[limit // 2 :]:  # a word was cut: drop it
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip() + ("" if cut.endswith("…") else "…")
 
 
 @dataclass(frozen=True)
-class Place:
-    """Where a paragraph is, told the way a clerk finds it in Word."""
+class Paragraph:
+    """A paragraph's text (its runs joined, as docxtpl joins them) and where it is, told the
+    way a clerk finds it in Word."""
 
     part: str
     text: str
@@ -81,23 +82,15 @@ class Place:
             where += f" («{excerpt(self.text)}»)" if self.text.strip() else " (ô trống)"
         else:
             where = f"đoạn «{excerpt(self.text)}»" if self.text.strip() else "một đoạn trống"
-        if self.part == "word/document.xml":
-            return where
-        for pattern, name in _PART_NAMES:
-            if pattern.search(self.part):
-                return f"{name}, {where}"
-        return f"phần {self.part}, {where}"
+        return where if self.part == "word/document.xml" else f"{part_label(self.part)}, {where}"
 
+    @property
+    def row_key(self) -> tuple[int | None, ...] | None:
+        return None if self.table is None else (self.table, self.row)
 
-@dataclass(frozen=True)
-class Paragraph:
-    """A paragraph's text (its runs joined) and where it sits."""
-
-    text: str
-    place: Place
-    cell_key: int | None = None  # identity of the enclosing cell, row and table
-    row_key: int | None = None
-    table_key: int | None = None
+    @property
+    def cell_key(self) -> tuple[int | None, ...] | None:
+        return None if self.table is None else (self.table, self.row, self.cell)
 
 
 def read_paragraphs(part: str, root: etree._Element) -> list[Paragraph]:
@@ -105,7 +98,7 @@ def read_paragraphs(part: str, root: etree._Element) -> list[Paragraph]:
     properties part, each property holding text."""
     if part == CORE_PART:
         return [
-            Paragraph(child.text, Place(part, child.text, prop=etree.QName(child).localname))
+            Paragraph(part, child.text, prop=etree.QName(child).localname)
             for child in root
             if isinstance(child.tag, str) and child.text and child.text.strip()
         ]
@@ -114,27 +107,35 @@ def read_paragraphs(part: str, root: etree._Element) -> list[Paragraph]:
         owner = next(run_text.iterancestors(_P), None)
         if owner is not None:
             texts.setdefault(owner, []).append(run_text.text or "")
-    tables = {table: number for number, table in enumerate(root.iter(_TBL), 1)}
-    result = []
-    for paragraph in root.iter(_P):
-        text = "".join(texts.get(paragraph, ()))
-        cell = next(paragraph.iterancestors(_TC), None)
-        if cell is None:
-            result.append(Paragraph(text, Place(part, text)))
-            continue
-        row = cell.getparent()
-        table = row.getparent() if row is not None else None
-        rows = [child for child in table if child.tag == _TR] if table is not None else []
-        cells = [child for child in row if child.tag == _TC] if row is not None else []
-        place = Place(
-            part,
-            text,
-            table=tables.get(table),
-            row=rows.index(row) + 1 if row in rows else None,
-            cell=cells.index(cell) + 1 if cell in cells else None,
-        )
-        result.append(Paragraph(text, place, id(cell), id(row), id(table)))
-    return result
+    tables = _table_numbers(root)
+    return [
+        locate(part, paragraph, "".join(texts.get(paragraph, ())), tables)
+        for paragraph in root.iter(_P)
+    ]
+
+
+def _table_numbers(root: etree._Element) -> dict[etree._Element, int]:
+    return {table: number for number, table in enumerate(root.iter(_TBL), 1)}
+
+
+def locate(
+    part: str, paragraph: etree._Element, text: str, tables: dict[etree._Element, int]
+) -> Paragraph:
+    """A ``<w:p>`` with its text, placed in its table (number, row, cell) if any."""
+    cell = next(paragraph.iterancestors(_TC), None)
+    if cell is None:
+        return Paragraph(part, text)
+    row = cell.getparent()
+    table = row.getparent() if row is not None else None
+    rows = [child for child in table if child.tag == _TR] if table is not None else []
+    cells = [child for child in row if child.tag == _TC] if row is not None else []
+    return Paragraph(
+        part,
+        text,
+        table=tables.get(table),
+        row=rows.index(row) + 1 if row in rows else None,
+        cell=cells.index(cell) + 1 if cell in cells else None,
+    )
 
 
 # --- tags ------------------------------------------------------------------------------------
@@ -178,8 +179,8 @@ class Tag:
         return match.group(1) if match else ""
 
     def closing(self, keyword: str) -> str:
-        level = self.level or " "
-        level = level if level == " " else f"{level} "
+        """The tag ``keyword`` written at this tag's level: ``{%p endif %}``, ``{% else %}``."""
+        level = f"{self.level} " if self.level else " "
         return f"{{%{level}{keyword} %}}"
 
 
@@ -196,7 +197,7 @@ class _Scan:
     problems: list[str] = field(default_factory=list)
 
     def fail(self, what: str) -> None:
-        self.problems.append(f"{self.paragraph.place.describe()}: {what}.")
+        self.problems.append(f"{self.paragraph.describe()}: {what}.")
 
 
 def _skip_string(text: str, start: int) -> int | None:
@@ -328,9 +329,12 @@ def _tracked_changes(part: str, root: etree._Element) -> Iterator[str]:
     if tracked is None:
         return
     owner = next(tracked.iterancestors(_P), None)
-    text = "".join(t.text or "" for t in owner.iter(_T)) if owner is not None else ""
+    where = Paragraph(part, "")
+    if owner is not None:
+        text = "".join(t.text or "" for t in owner.iter(_T))
+        where = locate(part, owner, text, _table_numbers(root))
     yield (
-        f"{Place(part, text).describe()}: mẫu còn những thay đổi đang theo dõi (Track Changes) "
+        f"{where.describe()}: mẫu còn những thay đổi đang theo dõi (Track Changes) "
         "chưa được chấp nhận; chữ đã xóa vẫn nằm trong tệp và làm hỏng thẻ. Hãy chấp nhận mọi "
         "thay đổi (Review → Accept → Accept All Changes) rồi lưu lại."
     )
@@ -339,7 +343,7 @@ def _tracked_changes(part: str, root: etree._Element) -> Iterator[str]:
 def _lone_level_tags(tags: list[Tag], paragraphs: list[Paragraph]) -> Iterator[str]:
     """docxtpl replaces the whole paragraph (row, cell) of a ``{%p …%}`` (``{%tr``, ``{%tc``)
     tag with the tag: any other text there would vanish without a word."""
-    texts: dict[tuple[str, int | None], list[str]] = {}
+    texts: dict[tuple[str, tuple[int | None, ...] | None], list[str]] = {}
     for paragraph in paragraphs:
         texts.setdefault(("tr", paragraph.row_key), []).append(paragraph.text)
         texts.setdefault(("tc", paragraph.cell_key), []).append(paragraph.text)
@@ -347,8 +351,8 @@ def _lone_level_tags(tags: list[Tag], paragraphs: list[Paragraph]) -> Iterator[s
         where = tag.paragraph
         if tag.opener == "{{" and tag.level in ("p", "tr", "tc", "r"):
             yield (
-                f"{where.place.describe()}: thẻ {_quoted(tag.text)} (tài liệu con hoặc RichText "
-                "của docxtpl) không dùng được trong mẫu danvan; hãy viết {{ … }}"
+                f"{where.describe()}: thẻ {_quoted(tag.text)} (tài liệu con hoặc RichText "
+                "của docxtpl) không dùng được trong mẫu danvan; hãy viết {{ … }}."
             )
             continue
         if tag.opener != "{%" or tag.level not in ("p", "tr", "tc"):
@@ -361,16 +365,16 @@ def _lone_level_tags(tags: list[Tag], paragraphs: list[Paragraph]) -> Iterator[s
             holder, scope = " ".join(texts[("tc", where.cell_key)]), "ô bảng"
         else:
             yield (
-                f"{where.place.describe()}: thẻ {_quoted(tag.text)} chỉ dùng được trong một "
-                "hàng hoặc ô của bảng"
+                f"{where.describe()}: thẻ {_quoted(tag.text)} chỉ dùng được trong một "
+                "hàng hoặc ô của bảng."
             )
             continue
         rest = " ".join(holder.replace(tag.text, " ", 1).split())
         if rest:
             yield (
-                f"{where.place.describe()}: {scope} có thẻ {_quoted(tag.text)} còn có chữ khác "
+                f"{where.describe()}: {scope} có thẻ {_quoted(tag.text)} còn có chữ khác "
                 f"({_quoted(rest)}); khi điền mẫu, cả {scope} được thay bằng thẻ nên phần chữ đó "
-                f"sẽ mất. Hãy để thẻ {{%{tag.level} … %}} một mình một {scope}"
+                f"sẽ mất. Hãy để thẻ {{%{tag.level} … %}} một mình một {scope}."
             )
 
 
@@ -381,8 +385,8 @@ def _tag_syntax(tag: Tag, parser: jinja2.Environment) -> Iterator[str]:
     if tag.opener == "{%":
         if keyword in _FORBIDDEN:
             yield (
-                f"{tag.paragraph.place.describe()}: thẻ {_quoted(tag.text)} dùng lệnh "
-                f"«{keyword}», mẫu danvan không cho phép (chỉ dùng if, for, set, macro…)"
+                f"{tag.paragraph.describe()}: thẻ {_quoted(tag.text)} dùng lệnh "
+                f"«{keyword}», mẫu danvan không cho phép (chỉ dùng if, for, set, macro…)."
             )
             return
         if keyword.startswith("end") or keyword == "raw":
@@ -396,7 +400,7 @@ def _tag_syntax(tag: Tag, parser: jinja2.Environment) -> Iterator[str]:
         detail = (err.message or "").rstrip(".")
         unknown = re.match(r"Encountered unknown tag '([^']+)'", detail)
         reason = f"không có lệnh «{unknown.group(1)}»" if unknown else f"sai cú pháp ({detail})"
-        yield f"{tag.paragraph.place.describe()}: thẻ {_quoted(tag.text)} {reason}."
+        yield f"{tag.paragraph.describe()}: thẻ {_quoted(tag.text)} {reason}."
 
 
 def _syntax_source(tag: Tag, keyword: str) -> str:
@@ -428,7 +432,7 @@ def _same_container(opening: Tag, other: Tag) -> str | None:
         if first.cell_key != second.cell_key:
             return "phải cùng nằm trong một ô bảng, hoặc cùng nằm ngoài bảng"
     elif opening.level == "tr":
-        if first.table_key != second.table_key:
+        if first.table != second.table:
             return "phải nằm trong cùng một bảng"
     elif opening.level == "tc" and first.row_key != second.row_key:
         return "phải nằm trong cùng một hàng của bảng"
@@ -443,18 +447,18 @@ def _block_structure(tags: list[Tag]) -> Iterator[str]:
         if tag.opener != "{%":
             continue
         keyword = tag.keyword
-        where = tag.paragraph.place.describe()
+        where = tag.paragraph.describe()
         if keyword in _OPENERS and (keyword != "set" or _is_block_set(tag)):
             stack.append(tag)
         elif keyword in _MIDDLES or keyword.startswith("end"):
             if not stack:
                 yield (
                     f"{where}: thẻ {_quoted(tag.text)} không có thẻ mở "
-                    f"({_expected_opener(keyword)}) đứng trước nó."
+                    f"({_expected_opener(keyword, tag.level)}) đứng trước nó."
                 )
                 return
             top = stack[-1]
-            top_where = top.paragraph.place.describe()
+            top_where = top.paragraph.describe()
             expected = _OPENERS[top.keyword]
             fits = top.keyword in _MIDDLES.get(keyword, ()) or keyword == expected
             if not fits:
@@ -482,15 +486,15 @@ def _block_structure(tags: list[Tag]) -> Iterator[str]:
     for tag in reversed(stack):
         closing = tag.closing(_OPENERS[tag.keyword])
         yield (
-            f"{tag.paragraph.place.describe()}: thẻ {_quoted(tag.text)} không có thẻ đóng "
+            f"{tag.paragraph.describe()}: thẻ {_quoted(tag.text)} không có thẻ đóng "
             f"{_quoted(closing)} đi kèm."
         )
 
 
-def _expected_opener(keyword: str) -> str:
-    if keyword in _MIDDLES:
-        return " hoặc ".join(f"«{{% {name} … %}}»" for name in _MIDDLES[keyword])
-    return f"«{{% {keyword.removeprefix('end')} … %}}»"
+def _expected_opener(keyword: str, level: str) -> str:
+    names = _MIDDLES.get(keyword, (keyword.removeprefix("end"),))
+    prefix = f"{{%{level} " if level else "{% "
+    return " hoặc ".join(f"«{prefix}{name} … %}}»" for name in names)
 
 
 def _level_form(level: str) -> str:
