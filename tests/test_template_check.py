@@ -11,7 +11,6 @@ Also ``template export`` (a .docx name, an overwrite message without ``-o``) and
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -339,7 +338,7 @@ def test_sum_column_is_a_figure_of_its_own(tmp_path: Path) -> None:
     assert checked.warnings == [
         "Mẫu không còn in tổng số hồ sơ giải quyết trước hạn theo từng lĩnh vực và số hồ sơ "
         "giải quyết đúng hạn theo từng lĩnh vực (dossiers.by_field[].early + "
-        "dossiers.by_field[].on_time): mẫu mặc định in nội dung này ở bảng 2, cột «Trước/ đúng "
+        "dossiers.by_field[].on_time): mẫu mặc định in nội dung này ở bảng 2, cột «Trước, đúng "
         "hạn». Nếu cố ý bỏ thì không cần sửa."
     ]
 
@@ -377,8 +376,8 @@ def test_export_overwrite_message_names_what_export_takes(runner: CliRunner, cwd
     result = invoke(runner, "template", "export", "mau.docx")
     assert result.exit_code == 1
     assert flat(result.output) == (
-        "Lỗi: Tệp «mau.docx» đã có. danvan không ghi đè (có thể bạn đã sửa mẫu này); thêm "
-        "--force để ghi đè hoặc ghi ra tên khác, ví dụ: danvan template export mau_moi.docx"
+        "Lỗi: Tệp «mau.docx» đã có. danvan không ghi đè (có thể bạn đã sửa tay tệp này); thêm "
+        "--force để ghi đè hoặc chọn tên tệp khác."
     )
     assert "-o" not in result.output.replace("--force", "")
     assert (cwd / "mau.docx").read_bytes() == b"da sua"
@@ -415,14 +414,23 @@ def test_failed_conversion_with_force_deletes_the_old_pdf(
 def test_old_pdf_that_cannot_be_deleted_fails_the_build(
     runner: CliRunner, cwd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An old PDF that stays (here a folder in its place; on Windows, a file open in a
-    viewer) beside the new report: exit 1, said."""
-    (cwd / "bc.pdf").mkdir()
+    """An old PDF that stays beside the new report (on Windows, one open in a viewer cannot be
+    deleted): exit 1, said."""
+    (cwd / "bc.pdf").write_bytes(b"%PDF cu")
     monkeypatch.setattr(render, "find_libreoffice", lambda: None)
+    unlink = Path.unlink
+
+    def locked(path: Path, missing_ok: bool = False) -> None:
+        if path.name == "bc.pdf":
+            raise PermissionError(13, "Permission denied", str(path))
+        unlink(path, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", locked)
     result = invoke(runner, *BUILD_9M, "-o", "bc.docx", "--pdf", "--force")
     assert result.exit_code == 1
     no_traceback(result)
-    assert re.search(
-        r"Tệp PDF cũ «bc\.pdf» không còn khớp với báo cáo mới nhưng không xóa được",
-        flat(result.output),
-    )
+    assert (
+        "Tệp PDF cũ «bc.pdf» không còn khớp với báo cáo mới nhưng không xóa được: hãy xóa hoặc "
+        "đóng tệp đó rồi chạy lại."
+    ) in flat(result.output)
+    assert (cwd / "bc.pdf").read_bytes() == b"%PDF cu"

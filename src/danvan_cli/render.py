@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from danvan_cli import template_limits
 from danvan_cli.context import clean_text
-from danvan_cli.errors import DanvanError, OutputExistsError, TemplateError, UsageError
+from danvan_cli.errors import DanvanError, TemplateError, UsageError
 from danvan_cli.output import ensure_writable, write_atomic, write_bytes_atomic
 from danvan_cli.template_limits import (
     GuardedEnvironment,
@@ -511,30 +511,18 @@ def render_report(
 
 def export_template(out: Path, force: bool) -> Path:
     """A copy of the default template, for a clerk to edit in Word; ``out`` is a .docx name
-    or a folder."""
+    or a folder. (``template export`` has no ``-o``: the refusal to overwrite names none.)"""
     if out.is_dir():
         out = out / TEMPLATE_NAME
     elif out.suffix.lower() != ".docx":
         raise UsageError(f"Tệp ra «{out}» phải có đuôi .docx.")
-    if out.exists() and not force:
-        raise _template_exists(out)
+    ensure_writable(out, force)
     source = default_template_path()
     try:
         data = source.read_bytes()
     except OSError as err:  # pragma: no cover - broken install
         raise DanvanError(f"Không đọc được mẫu mặc định «{source}»: {err.strerror}.") from None
-    try:
-        return write_bytes_atomic(out, data, force)
-    except OutputExistsError:  # appeared meanwhile; output.py's message suggests -o
-        raise _template_exists(out) from None
-
-
-def _template_exists(out: Path) -> OutputExistsError:
-    """``template export`` has no ``-o``: its file name is its argument."""
-    return OutputExistsError(
-        f"Tệp «{out}» đã có. danvan không ghi đè (có thể bạn đã sửa mẫu này); thêm --force "
-        "để ghi đè hoặc ghi ra tên khác, ví dụ: danvan template export mau_moi.docx"
-    )
+    return write_bytes_atomic(out, data, force)
 
 
 # --- PDF -----------------------------------------------------------------------------------
