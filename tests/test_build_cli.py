@@ -219,8 +219,10 @@ def test_existing_output_needs_force(runner: CliRunner, cwd: Path) -> None:
     again = invoke(runner, "build", SAMPLE, "--period", "9m", "--date", "21/9/2024")
     assert again.exit_code == 1
     no_traceback(again)
-    assert f"Tệp «{report}» đã có." in flat(again.output)
-    assert "thêm --force để ghi đè" in flat(again.output)
+    assert (
+        f"Lỗi: Tệp «{report}» đã có. danvan không ghi đè (có thể bạn đã sửa tay tệp này); "
+        "thêm --force để ghi đè hoặc chọn tên khác bằng -o."
+    ) in flat(again.output)
     assert sha256(report) == original
     assert listing(cwd) == {DEFAULT_NAME}
 
@@ -446,3 +448,23 @@ def test_leading_zero_can_be_switched_off_in_danvan_toml(
     assert result.exit_code == 0, result.output
     text = "\n".join(p.text for p in Document(str(tmp_path / "out.docx")).paragraphs)
     assert "7 buổi = 7 lượt = 20 người = 6 vụ việc" in text
+
+
+def test_an_unforeseen_refusal_of_the_system_is_said_in_vietnamese(
+    runner: CliRunner, cwd: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An OSError no module turned into a message of its own still names its path, in
+    Vietnamese, with no traceback and no "Lỗi không mong đợi"."""
+    from danvan_cli import build
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(cwd / "khoa.docx"))
+
+    monkeypatch.setattr(build, "compute_for", refuse)
+    result = invoke(runner, *BUILD_9M)
+    assert result.exit_code == 1
+    no_traceback(result)
+    assert flat(result.output) == (
+        f"Lỗi: Không ghi được tệp «{cwd / 'khoa.docx'}»: không có quyền ghi vào đây. Hãy chọn "
+        "thư mục khác (ví dụ trong Documents) hoặc nhờ người quản trị máy cấp quyền ghi."
+    )

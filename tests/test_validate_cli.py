@@ -123,8 +123,11 @@ def test_annotate_refuses_to_overwrite(runner: CliRunner, tmp_path: Path) -> Non
     assert result.exit_code == 1
     no_traceback(result)
     assert out.read_bytes() == b"ban da sua tay"
-    assert "--force" in result.output
-    assert out.name in result.output
+    # refused before the workbook is read: no report, only the refusal
+    assert flat(result.output) == (
+        f"Lỗi: Tệp «{out}» đã có. danvan không ghi đè (có thể bạn đã sửa tay tệp này); "
+        "thêm --force để ghi đè hoặc chọn tên khác bằng --annotate."
+    )
     forced = validate(runner, SAMPLE, "--annotate", out, "--force")
     assert forced.exit_code == 0, forced.output
     assert load_workbook(out).sheetnames[:2] == ["ThongTin", "TiepCongDan"]

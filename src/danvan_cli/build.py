@@ -190,6 +190,10 @@ def default_output_name(computed: Computed) -> str:
     return f"bao_cao_dan_van_{unit}_{computed.period.code}_{computed.period.year}.docx"
 
 
+OUTPUT_OPTION = "-o"
+"""The option of ``build`` that names the report, which an overwrite refusal suggests."""
+
+
 def build_report(
     path: Path,
     request: PeriodRequest,
@@ -207,7 +211,7 @@ def build_report(
     if output is not None and output.suffix.lower() != ".docx":
         raise UsageError(f"Tệp ra «{output}» phải có đuôi .docx.")
     if output is not None:
-        ensure_writable(output, options.force)
+        ensure_writable(output, options.force, OUTPUT_OPTION)
     notes: list[str] = []
     if template is None and options.template is not None:  # SPEC §5: the check runs first
         from danvan_cli.template_check import load_checked_template
@@ -215,9 +219,9 @@ def build_report(
         template, notes = load_checked_template(options.template)
     computed = compute_for(path, request)
     target = output or (out_dir or Path.cwd()) / default_output_name(computed)
-    ensure_writable(target, options.force)
+    ensure_writable(target, options.force, OUTPUT_OPTION)
     if options.pdf:  # never a new report beside an old PDF
-        ensure_writable(target.with_suffix(".pdf"), options.force)
+        ensure_writable(target.with_suffix(".pdf"), options.force, OUTPUT_OPTION)
     if template is None:
         template = ReportTemplate()
     context = build_context(
@@ -227,7 +231,7 @@ def build_report(
         options.report_date or dt.date.today(),
         options.leading_zero,
     )
-    written = render_report(template, context, target, options.force)
+    written = render_report(template, context, target, options.force, OUTPUT_OPTION)
     pdf: Path | None = None
     warnings = [*notes, *computed.warnings]
     if options.pdf:

@@ -75,6 +75,11 @@ class DanvanGroup(TyperGroup):
                     raise
                 _print_error(str(err))
                 code = err.exit_code
+            except OSError as err:  # a refusal of the system no module foresaw
+                if state.debug:
+                    raise
+                _print_error(_os_refusal(err))
+                code = 1
             except Exception as err:
                 if state.debug:
                     raise
@@ -86,6 +91,19 @@ class DanvanGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _os_refusal(err: OSError) -> str:
+    """An unforeseen refusal of the operating system, in Vietnamese, naming its path."""
+    from danvan_cli.output import os_error
+
+    if err.filename is not None:
+        return str(os_error(err, Path(str(err.filename))))
+    detail = err.strerror or type(err).__name__
+    return (
+        f"Hệ điều hành từ chối thao tác ({detail}). Kiểm tra ổ đĩa, quyền ghi và đường dẫn "
+        "rồi chạy lại."
+    )
 
 
 def _print_error(message: str) -> None:
@@ -336,6 +354,10 @@ def validate(
     paths = list(files) if files else [resolve_workbook(None, settings)]
     if annotate is not None and len(paths) != 1:
         raise UsageError("--annotate chỉ dùng với một sổ.")
+    if annotate is not None:  # a copy that cannot be written is refused before any reading
+        from danvan_cli.annotate import check_target
+
+        check_target(paths[0], annotate, force)
     reports = [load(path, want_data=False).report for path in paths]
     if as_json:
         payload = {"schema": "danvan.validate/1", "files": [r.to_json() for r in reports]}

@@ -502,11 +502,16 @@ def _zip_prefix(members: list[tuple[str, bytes]]) -> bytes:
 
 
 def render_report(
-    template: ReportTemplate, context: Mapping[str, Any], out: Path, force: bool
+    template: ReportTemplate,
+    context: Mapping[str, Any],
+    out: Path,
+    force: bool,
+    option: str | None = None,
 ) -> Path:
-    """Render and write ``out`` atomically; an existing file is kept unless ``force``."""
-    ensure_writable(out, force)
-    return write_bytes_atomic(out, template.render(context), force)
+    """Render and write ``out`` atomically; an existing file is kept unless ``force``.
+    ``option`` names the command's output option for the overwrite refusal."""
+    ensure_writable(out, force, option)
+    return write_bytes_atomic(out, template.render(context), force, option)
 
 
 def export_template(out: Path, force: bool) -> Path:
