@@ -821,6 +821,19 @@ def _dossier_sentence(body: Writer) -> None:
     body.tag("{%p endif %}")
 
 
+def _dossier_comparison(body: Writer) -> None:
+    """With last year's workbook: how the dossier figures moved ("so với cùng kỳ")."""
+    body.tag("{%p if compare.available %}")
+    body.p(
+        "Số hồ sơ tiếp nhận {{ compare.dossiers.received }}"
+        "{% if compare.dossiers.online_rate %}; tỷ lệ hồ sơ tiếp nhận trực tuyến "
+        "{{ compare.dossiers.online_rate.change }}{% endif %}"
+        "{% if compare.dossiers.on_time_rate %}; tỷ lệ hồ sơ giải quyết đúng hạn "
+        "{{ compare.dossiers.on_time_rate.change }}{% endif %}."
+    )
+    body.tag("{%p endif %}")
+
+
 def _dossier_table(doc: Document, body: Writer) -> None:
     body.tag("{%p if dossiers.by_field|length > 1 %}")
     caption = body.p(
@@ -920,6 +933,7 @@ def _section_ii_3(doc: Document, body: Writer) -> None:
     )
     body.tag("{%p endif %}")
     _dossier_sentence(body)
+    _dossier_comparison(body)
     _dossier_table(doc, body)
 
     body.h(
@@ -973,9 +987,16 @@ def _section_ii_3(doc: Document, body: Writer) -> None:
         "{{ unit.ubnd }} để khiếu nại, tố cáo, kiến nghị, phản ánh."
     )
     body.tag("{%p endif %}")
+    body.tag("{%p if compare.available %}")
+    body.p(
+        "Số lượt tiếp công dân {{ compare.reception.visits }}; số người "
+        "{{ compare.reception.people.change }}; số vụ việc {{ compare.reception.cases.change }}."
+    )
+    body.tag("{%p endif %}")
     body.tag("{%p if petitions.received %}")
     body.p(
-        "Đã tiếp nhận {{ petitions.received|dem }} đơn; "
+        "Đã tiếp nhận {{ petitions.received|dem }} đơn"
+        "{% if compare.available %}, {{ compare.petitions.received }}{% endif %}; "
         "{% if petitions.processed %}đã xử lý {{ petitions.processed|dem }} đơn"
         "{% else %}chưa có đơn nào được xử lý xong{% endif %}; "
         "{% if petitions.eligible %}số đơn đủ điều kiện xử lý {{ petitions.eligible|dem }} đơn "
@@ -984,7 +1005,10 @@ def _section_ii_3(doc: Document, body: Writer) -> None:
         "{% endfor %}){% else %}không có đơn nào đủ điều kiện xử lý{% endif %}."
     )
     body.tag("{%p else %}")
-    body.p("Trong kỳ, {{ unit.ubnd }} chưa tiếp nhận đơn nào.")
+    body.p(
+        "Trong kỳ, {{ unit.ubnd }} chưa tiếp nhận đơn nào"
+        "{% if compare.available %}, {{ compare.petitions.received }}{% endif %}."
+    )
     body.tag("{%p endif %}")
 
 

@@ -20,3 +20,15 @@ def no_traceback(result: Any) -> None:
     """A CliRunner result that ended by the CLI's own exit, never by a raw exception."""
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+def custom_template(tmp_path: Path, *paragraphs: str) -> Path:
+    """A template .docx of one paragraph per text, as a clerk might write in Word."""
+    from docx import Document
+
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    path = tmp_path / "mau.docx"
+    document.save(str(path))
+    return path

@@ -89,8 +89,10 @@ def test_json_has_the_top_level_keys_of_the_contract_in_order() -> None:
         "documents",
         "models",
         "discipline",
+        "previous",
     ]
     assert data["schema"] == "danvan.figures/1"
+    assert data["previous"] is None  # no comparison workbook
 
 
 def test_json_of_an_empty_commune() -> None:

@@ -136,7 +136,8 @@ def test_sample_json_matches_spec_example(sample_9m: dict[str, Any], key: str) -
 
 
 def test_json_has_exactly_the_spec_top_level_keys(sample_9m: dict[str, Any]) -> None:
-    assert set(sample_9m) == set(EXPECTED) | {"documents", "models"}
+    assert set(sample_9m) == set(EXPECTED) | {"documents", "models", "previous"}
+    assert sample_9m["previous"] is None
     assert set(sample_9m["dossiers"]) == set(EXPECTED["dossiers"]) | {"by_field"}
 
 

@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from lxml import etree
+from support import custom_template
 
 from danvan_cli import render
 from danvan_cli.context import build_context
@@ -255,15 +256,6 @@ def seed_doc(template: ReportTemplate) -> Any:
 @pytest.fixture(scope="module")
 def seed_text(seed_doc: Any) -> str:
     return norm(all_text(seed_doc))
-
-
-def custom_template(tmp_path: Path, *paragraphs: str) -> Path:
-    document = Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    path = tmp_path / "mau.docx"
-    document.save(str(path))
-    return path
 
 
 # --- content -------------------------------------------------------------------------------

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from danvan_cli.errors import DanvanError, InvalidWorkbookError
+from danvan_cli.errors import DanvanError, InvalidWorkbookError, UsageError
 
 if TYPE_CHECKING:
     from danvan_cli.build import BuildOptions, PeriodRequest
+    from danvan_cli.figures import UnitKey
+    from danvan_cli.models import UnitInfo
     from danvan_cli.render import ReportTemplate
 
 STATUS_OK = "ok"
@@ -57,6 +59,8 @@ class CommuneResult:
     pdf: Path | None = None
     period: dict[str, Any] = field(default_factory=dict)  # figures' "period" object
     figures: dict[str, float] = field(default_factory=dict)  # summary.key_figures()
+    previous: dict[str, float] = field(default_factory=dict)  # the same, last year's
+    previous_file: Path | None = None  # last year's workbook, when compared with it
 
     @property
     def ok(self) -> bool:
@@ -82,10 +86,74 @@ class BatchOutcome:
     failed: list[CommuneResult]
     summary_path: Path | None
     summary_error: DanvanError | None = None
+    previous: PreviousWorkbooks | None = None  # last year's workbooks, with --so-sanh
 
     @property
     def succeeded(self) -> list[CommuneResult]:
         return [result for result in self.results if result.ok]
+
+    @property
+    def uncompared(self) -> list[CommuneResult]:
+        """Communes built without a comparison although last year's workbooks were given."""
+        if self.previous is None:
+            return []
+        return [result for result in self.succeeded if result.previous_file is None]
+
+
+# --- last year's workbooks ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviousWorkbooks:
+    """Last year's workbooks of a folder (``--so-sanh DIR``), by unit and year: each matched
+    to its commune by the unit's name, kind and province read from its ThongTin (folded),
+    never by its file name."""
+
+    folder: Path
+    found: dict[tuple[UnitKey, int], tuple[Path, ...]]
+    unreadable: tuple[Path, ...] = ()  # no readable ThongTin: matched to nobody
+
+    def match(self, info: UnitInfo, year: int) -> tuple[Path | None, str]:
+        """The workbook of ``info``'s unit for ``year``, or None and why (a note)."""
+        from danvan_cli.figures import unit_key
+
+        paths = self.found.get((unit_key(info), year), ())
+        if len(paths) == 1:
+            return paths[0], ""
+        if not paths:
+            return None, (
+                f"Không có sổ năm {year} của đơn vị trong «{self.folder}»: chưa so sánh với "
+                "cùng kỳ."
+            )
+        names = ", ".join(f"«{path.name}»" for path in paths)
+        return None, (
+            f"Có {len(paths)} sổ năm {year} của đơn vị trong «{self.folder}» ({names}), không "
+            "rõ dùng sổ nào: chưa so sánh với cùng kỳ."
+        )
+
+
+def find_previous(folder: Path) -> PreviousWorkbooks:
+    """Index the workbooks of ``folder`` by unit and year, reading only their ThongTin."""
+    from danvan_cli.figures import unit_key
+    from danvan_cli.reading import read_unit
+    from danvan_cli.workbook import iter_workbooks
+
+    if not folder.is_dir():
+        raise UsageError(
+            f"--so-sanh «{folder}»: không có thư mục này (với batch, --so-sanh là thư mục chứa "
+            "sổ năm trước của các xã, phường)."
+        )
+    found: dict[tuple[UnitKey, int], list[Path]] = {}
+    unreadable: list[Path] = []
+    for path in _unique(iter_workbooks([folder])):
+        info = read_unit(path)
+        if info is None:
+            unreadable.append(path)
+        else:
+            found.setdefault((unit_key(info), info.year), []).append(path)
+    return PreviousWorkbooks(
+        folder, {key: tuple(paths) for key, paths in found.items()}, tuple(unreadable)
+    )
 
 
 # --- one workbook, in a worker or in-process ------------------------------------------------
@@ -99,6 +167,7 @@ class _Job:
     template: Path | None
     report_date: dt.date
     leading_zero: bool
+    previous: PreviousWorkbooks | None = None
 
 
 @dataclass(frozen=True)
@@ -173,9 +242,9 @@ def _issue_counts(err: InvalidWorkbookError) -> dict[str, int]:
 def _render_one(path: Path, job: _Job, template: ReportTemplate) -> _Rendered:
     """Read, check, compute and render one workbook; never raises."""
     try:
-        from danvan_cli.build import compute_for, default_output_name
+        from danvan_cli.build import compute_for, default_output_name, with_previous
         from danvan_cli.context import build_context
-        from danvan_cli.summary import key_figures
+        from danvan_cli.summary import COMPARED_FIGURES, key_figures
 
         try:
             computed = compute_for(path, job.request)
@@ -191,6 +260,21 @@ def _render_one(path: Path, job: _Job, template: ReportTemplate) -> _Rendered:
             warnings=len(computed.report.warnings),
             period=dict(data["period"]),  # type: ignore[call-overload]
         )
+        if job.previous is not None:
+            found, note = job.previous.match(computed.data.info, computed.period.year - 1)
+            if found is not None:
+                try:
+                    computed = with_previous(computed, found)
+                except InvalidWorkbookError as err:
+                    return _Rendered(
+                        replace(known, status=STATUS_FAILED, reason=_refusal_reason(err))
+                    )
+                data = computed.figures.to_json_dict()
+                previous: dict[str, Any] = data["previous"]  # type: ignore[assignment]
+                known = replace(
+                    known, previous=key_figures(previous, COMPARED_FIGURES), previous_file=found
+                )
+            known = replace(known, note=note)
         try:
             context = build_context(
                 computed.data,
@@ -233,11 +317,15 @@ class _ReportWriter:
         try:
             write_bytes_atomic(target, item.content, self.options.force)
         except DanvanError as err:
-            return replace(result, status=STATUS_FAILED, reason=str(err), note=note, figures={})
+            return replace(
+                result, status=STATUS_FAILED, reason=str(err), note=note, figures={}, previous={}
+            )
         except OSError as err:
             reason = f"Không ghi được «{target}»: {err.strerror or type(err).__name__}."
-            return replace(result, status=STATUS_FAILED, reason=reason, note=note, figures={})
-        result = replace(result, output=target, note=note)
+            return replace(
+                result, status=STATUS_FAILED, reason=reason, note=note, figures={}, previous={}
+            )
+        result = replace(result, output=target, note=" ".join(filter(None, (result.note, note))))
         if self.options.pdf:
             result = self._pdf(result, target)
         return result
@@ -282,10 +370,13 @@ def run_batch(
     out_dir: Path,
     jobs: int | None,
     progress: Progress | None = None,
+    compare: Path | None = None,
 ) -> BatchOutcome:
     """Build one report per workbook found in ``inputs`` into ``out_dir``, in parallel, then
-    write the summary workbook; print nothing. Raises DanvanError before any work (no workbook
-    found, an existing summary, a broken template); afterwards every problem is in the outcome."""
+    write the summary workbook; print nothing. ``compare``: the folder of last year's
+    workbooks, each compared with its own commune. Raises DanvanError before any work (no
+    workbook found, an existing summary, a broken template, no such ``compare`` folder);
+    afterwards every problem is in the outcome."""
     from danvan_cli.summary import ensure_summary_writable, summary_name, summary_period
     from danvan_cli.workbook import SUFFIXES, iter_workbooks
 
@@ -304,6 +395,7 @@ def run_batch(
         template=options.template,
         report_date=options.report_date or dt.date.today(),
         leading_zero=options.leading_zero,
+        previous=find_previous(compare) if compare is not None else None,
     )
     workers = min(jobs or os.cpu_count() or 1, len(paths))
     writer = _ReportWriter(out_dir, options)
@@ -313,7 +405,10 @@ def run_batch(
     else:
         results = _run_in_pool(paths, job, writer, workers, report)
     outcome = BatchOutcome(
-        results=results, failed=[r for r in results if not r.ok], summary_path=None
+        results=results,
+        failed=[r for r in results if not r.ok],
+        summary_path=None,
+        previous=job.previous,
     )
     try:
         from danvan_cli.summary import write_summary
@@ -322,7 +417,7 @@ def run_batch(
         ensure_summary_writable(summary, options.force)
         period = summary_period(request, results)
         outcome.summary_path = write_summary(
-            summary, results, options.force, job.report_date, period
+            summary, results, options.force, job.report_date, period, job.previous is not None
         )
     except DanvanError as err:
         outcome.summary_error = err

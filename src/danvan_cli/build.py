@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,13 +90,15 @@ def resolve_workbook(
     )
 
 
-def refusal(report: Report) -> InvalidWorkbookError:
-    """The error for a workbook that holds errors, listing each one with its cell."""
+def refusal(report: Report, role: str = "Sổ") -> InvalidWorkbookError:
+    """The error for a workbook that holds errors, listing each one with its cell; ``role``
+    names the workbook in the headline (last year's is ``Sổ so sánh (năm trước)``)."""
     name = Path(report.file).name
     if report.fatal:
-        return InvalidWorkbookError(report.fatal, report)
+        fatal = report.fatal if role == "Sổ" else f"{role} «{name}»: {report.fatal}"
+        return InvalidWorkbookError(fatal, report)
     errors = report.errors
-    lines = [f"Sổ «{name}» có {len(errors)} lỗi, chưa lập được báo cáo:"]
+    lines = [f"{role} «{name}» có {len(errors)} lỗi, chưa lập được báo cáo:"]
     for issue in errors[:MAX_LISTED_ERRORS]:
         where = issue.ref or name
         column = f" ({issue.column})" if issue.column else ""
@@ -114,6 +116,7 @@ class Computed:
     period: Period
     figures: Figures
     report: Report
+    previous_report: Report | None = None  # last year's workbook, when compared with it
 
     @property
     def warnings(self) -> list[str]:
@@ -126,11 +129,20 @@ class Computed:
             )
         if self.report.warnings:
             notes.append(f"Sổ có {len(self.report.warnings)} cảnh báo; xem bằng danvan validate.")
+        previous = self.previous_report
+        if previous is not None and previous.warnings:
+            from danvan_cli.compare import COMPARISON_ROLE
+
+            notes.append(
+                f"{COMPARISON_ROLE} «{Path(previous.file).name}» có {len(previous.warnings)} "
+                f'cảnh báo; xem bằng danvan validate "{previous.file}".'
+            )
         return notes
 
 
-def compute_for(path: Path, request: PeriodRequest) -> Computed:
-    """Read, check and compute; raise InvalidWorkbookError for a workbook with errors."""
+def compute_for(path: Path, request: PeriodRequest, compare: Path | None = None) -> Computed:
+    """Read, check and compute; raise InvalidWorkbookError for a workbook with errors. With
+    ``compare`` (last year's workbook), the figures gain the same period of last year."""
     from danvan_cli.figures import compute_figures
     from danvan_cli.reading import load
 
@@ -139,7 +151,26 @@ def compute_for(path: Path, request: PeriodRequest) -> Computed:
         raise refusal(loaded.report)
     period = request.resolve(loaded.data.info.year)
     figures = compute_figures(loaded.data, period)
-    return Computed(path, loaded.data, period, figures, loaded.report)
+    computed = Computed(path, loaded.data, period, figures, loaded.report)
+    return with_previous(computed, compare) if compare is not None else computed
+
+
+def with_previous(computed: Computed, path: Path) -> Computed:
+    """``computed`` with last year's figures from the workbook at ``path``, read and checked
+    like the report's own (its errors refuse, naming it) and computed by the same code for
+    the same period one year earlier. The current figures are left as they are."""
+    from danvan_cli.compare import COMPARISON_ROLE, check_comparable
+    from danvan_cli.figures import previous_figures
+    from danvan_cli.period import previous_period
+    from danvan_cli.reading import load
+
+    loaded = load(path)
+    if loaded.data is None:
+        raise refusal(loaded.report, COMPARISON_ROLE)
+    check_comparable(computed.data.info, computed.period.year, loaded.data.info, path)
+    previous = previous_figures(loaded.data, previous_period(computed.period))
+    figures = computed.figures.model_copy(update={"previous": previous})
+    return replace(computed, figures=figures, previous_report=loaded.report)
 
 
 @dataclass(frozen=True)
@@ -201,9 +232,10 @@ def build_report(
     output: Path | None = None,
     template: ReportTemplate | None = None,
     out_dir: Path | None = None,
+    compare: Path | None = None,
 ) -> BuildResult:
     """Everything ``danvan build`` does for one workbook; ``template`` may be prepared once and
-    shared by many calls (batch)."""
+    shared by many calls (batch); ``compare`` is last year's workbook."""
     from danvan_cli.context import build_context
     from danvan_cli.output import ensure_writable
     from danvan_cli.render import ReportTemplate, convert_to_pdf, render_report
@@ -217,7 +249,7 @@ def build_report(
         from danvan_cli.template_check import load_checked_template
 
         template, notes = load_checked_template(options.template)
-    computed = compute_for(path, request)
+    computed = compute_for(path, request, compare)
     target = output or (out_dir or Path.cwd()) / default_output_name(computed)
     ensure_writable(target, options.force, OUTPUT_OPTION)
     if options.pdf:  # never a new report beside an old PDF

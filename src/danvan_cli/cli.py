@@ -246,6 +246,15 @@ NoZeroOpt = Annotated[
     bool, typer.Option("--no-leading-zero", help="Không viết số 1–9 thành 01–09.")
 ]
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Xuất thêm PDF (cần LibreOffice).")]
+CompareOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--so-sanh",
+        metavar="SỔ_NĂM_TRƯỚC",
+        help="Sổ Excel năm trước của chính đơn vị, để so sánh với cùng kỳ năm trước "
+        "(tăng, giảm bao nhiêu); mặc định: so_sanh trong danvan.toml.",
+    ),
+]
 
 
 def _settings() -> Settings:
@@ -269,6 +278,24 @@ def _period_request(
     if code is None:
         raise UsageError("Thiếu kỳ báo cáo: thêm --period, ví dụ --period 9m.")
     return PeriodRequest.from_options(code, year, window, date_from, date_to)
+
+
+def _comparison(compare: Path | None, file: Path | None, settings: Settings) -> Path | None:
+    """Last year's workbook: ``--so-sanh``, else ``so_sanh`` of danvan.toml when the workbook
+    is the folder's own (not named, or the one danvan.toml names), not another one named on
+    the command line (last year's own figures, say)."""
+    if compare is not None or settings.so_sanh is None:
+        return compare
+    if file is None or (settings.workbook is not None and _same_file(file, settings.workbook)):
+        return settings.so_sanh
+    return None
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.samefile(second)
+    except OSError:
+        return first.resolve() == second.resolve()
 
 
 def _warn(message: str, stderr: bool = False) -> None:
@@ -384,6 +411,7 @@ def figures(
     window: WindowOpt = "nd09",
     date_from: FromOpt = None,
     date_to: ToOpt = None,
+    compare: CompareOpt = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="In số liệu dạng JSON (danvan.figures/1).")
     ] = False,
@@ -397,7 +425,7 @@ def figures(
     settings = _settings()
     path = resolve_workbook(file, settings)
     request = _period_request(settings, period, year, window, date_from, date_to)
-    result = compute_for(path, request)
+    result = compute_for(path, request, _comparison(compare, file, settings))
     for warning in result.warnings:
         _warn(warning, stderr=True)
     if as_json:
@@ -421,6 +449,7 @@ def build(
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     no_leading_zero: NoZeroOpt = False,
+    compare: CompareOpt = None,
     pdf: PdfOpt = False,
     force: ForceOpt = False,
     _help: HelpOpt = False,
@@ -433,7 +462,8 @@ def build(
     request = _period_request(settings, period, year, window, date_from, date_to)
     leading_zero = settings.leading_zero and not no_leading_zero
     options = BuildOptions.from_cli(template, report_date, leading_zero, force, pdf)
-    result = build_report(path, request, options, output)
+    compare = _comparison(compare, file, settings)
+    result = build_report(path, request, options, output, compare=compare)
     for warning in result.warnings:
         _warn(warning)
     out.print(f"Đã ghi báo cáo: {plain(str(result.output))}")
@@ -465,6 +495,16 @@ def batch(
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     no_leading_zero: NoZeroOpt = False,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--so-sanh",
+            metavar="THƯ_MỤC",
+            help="Thư mục chứa sổ năm trước của các xã, phường để so sánh với cùng kỳ; mỗi sổ "
+            "được ghép với đơn vị theo tên, loại đơn vị và tỉnh ghi trong sổ (không theo tên "
+            "tệp).",
+        ),
+    ] = None,
     pdf: PdfOpt = False,
     force: ForceOpt = False,
     _help: HelpOpt = False,
@@ -484,7 +524,7 @@ def batch(
     leading_zero = settings.leading_zero and not no_leading_zero
     options = BuildOptions.from_cli(template, report_date, leading_zero, force, pdf)
     with batch_progress() as progress:
-        outcome = run_batch(inputs, request, options, output, jobs, progress)
+        outcome = run_batch(inputs, request, options, output, jobs, progress, compare)
     print_batch(outcome)
     if outcome.summary_error is not None:
         raise outcome.summary_error

@@ -50,8 +50,8 @@ class Settings(BaseModel):
     leading_zero: StrictBool = Field(
         True, description="true hoặc false, không có ngoặc kép, ví dụ leading_zero = false"
     )
-    # The next two are read and checked now but not used yet: the per-dossier exports (HoSo)
-    # and last year's workbook of SPEC §5 (--ho-so, --so-sanh) arrive in the next round.
+    # ho_so is read and checked now but not used yet: the per-dossier exports (HoSo) of SPEC
+    # §5 (--ho-so) arrive in the next round. so_sanh is last year's workbook (--so-sanh).
     ho_so: tuple[Path, ...] = Field(
         (), description='danh sách tên tệp trong ngoặc vuông, ví dụ ho_so = ["ho_so_2024.xlsx"]'
     )

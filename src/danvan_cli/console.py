@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from danvan_cli.batch import BatchOutcome
     from danvan_cli.checks import Report
-    from danvan_cli.figures import Figures
+    from danvan_cli.figures import Figures, PreviousFigures
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
@@ -79,36 +79,32 @@ def print_report(report: Report, console: Console = out, limit: int = MAX_SHOWN)
     console.print(summary_line(report))
 
 
-def print_figures(figures: Figures, console: Console = out) -> None:
-    from danvan_cli.vietnamese import format_count, format_decimal, format_percent
+def _n(value: int) -> str:
+    from danvan_cli.vietnamese import format_count
 
-    def n(value: int) -> str:
-        return format_count(value, leading_zero=False)
+    return format_count(value, leading_zero=False)
 
-    p = figures.period
-    console.print(
-        f"[bold]{escape(safe(figures.unit.kind))} {escape(safe(figures.unit.name))}[/bold] — "
-        f"{p.label} "
-        f"(số liệu từ {_d(p.start)} đến {_d(p.end)})"
-    )
-    table = Table(show_header=True)
-    table.add_column("Nhóm")
-    table.add_column("Chỉ tiêu")
-    table.add_column("Số liệu", justify="right")
-    r = figures.reception
-    pr = figures.profile
-    rows: list[tuple[str, str, str]] = [
-        ("Đặc điểm", "Diện tích (km²)", format_decimal(pr.area_km2) if pr.area_km2 else "—"),
-        ("", "Dân số (người)", n(pr.population) if pr.population is not None else "—"),
-        ("", "Mật độ (người/km²)", n(pr.density) if pr.density is not None else "—"),
-        ("Tiếp công dân", "Lượt tiếp", n(r.visits)),
-        ("", "Số người", n(r.people)),
-        ("", "Vụ việc", n(r.cases)),
-        ("", "Đoàn đông người", n(r.groups)),
+
+FigureRow = tuple[str, str, str, tuple[str, str] | None]
+"""(group, label, value, the compared figure's (group, key) in compare.COMPARED or None)."""
+
+
+def _period_rows(part: Figures | PreviousFigures) -> list[FigureRow]:
+    """The rows of the period's figures, for this year's or last year's."""
+    from danvan_cli.vietnamese import format_percent
+
+    n = _n
+    r, pe, d = part.reception, part.petitions, part.dossiers
+    rows: list[FigureRow] = [
+        ("Tiếp công dân", "Lượt tiếp", n(r.visits), ("reception", "visits")),
+        ("", "Số người", n(r.people), ("reception", "people")),
+        ("", "Vụ việc", n(r.cases), ("reception", "cases")),
+        ("", "Đoàn đông người", n(r.groups), ("reception", "groups")),
         (
             "",
             "Vụ việc khiếu nại / tố cáo / kiến nghị / phản ánh",
             " / ".join(n(getattr(r.cases_by_kind, k)) for k in _KINDS),
+            None,
         ),
     ]
     for key, label in _MODES:
@@ -118,38 +114,101 @@ def print_figures(figures: Figures, console: Console = out) -> None:
                 "",
                 f"{label}: buổi / lượt / người / vụ việc",
                 f"{n(mode.sessions)} / {n(mode.visits)} / {n(mode.people)} / {n(mode.cases)}",
+                None,
             )
         )
-    pe = figures.petitions
-    d = figures.dossiers
-    pc = figures.procedures
     rows += [
-        ("Đơn thư", "Đơn tiếp nhận", n(pe.received)),
-        ("", "Đã xử lý", n(pe.processed)),
-        ("", "Đủ điều kiện xử lý", n(pe.eligible)),
-        ("Hồ sơ một cửa", "Kỳ trước chuyển sang", n(d.carried_over)),
+        ("Đơn thư", "Đơn tiếp nhận", n(pe.received), ("petitions", "received")),
+        ("", "Đã xử lý", n(pe.processed), ("petitions", "processed")),
+        ("", "Đủ điều kiện xử lý", n(pe.eligible), ("petitions", "eligible")),
+        ("Hồ sơ một cửa", "Kỳ trước chuyển sang", n(d.carried_over), ("dossiers", "carried_over")),
         (
             "",
             "Mới tiếp nhận (trực tuyến / trực tiếp / bưu chính)",
             f"{n(d.received)} ({n(d.online)} / {n(d.direct)} / {n(d.postal)})",
+            ("dossiers", "received"),
         ),
         (
             "",
             "Đã giải quyết (trước hạn / đúng hạn / quá hạn)",
             f"{n(d.resolved)} ({n(d.early)} / {n(d.on_time)} / {n(d.late)})",
+            ("dossiers", "resolved"),
         ),
-        ("", "Đang giải quyết (quá hạn)", f"{n(d.open)} ({n(d.open_overdue)})"),
-        ("", "Tỷ lệ trực tuyến", format_percent(d.online_rate)),
-        ("", "Tỷ lệ đúng hạn", format_percent(d.on_time_rate)),
-        ("Thủ tục hành chính", "Số TTHC / lĩnh vực", f"{n(pc.total)} / {n(pc.fields)}"),
-        ("", "DVC toàn trình / một phần", f"{n(pc.full_online)} / {n(pc.partial_online)}"),
-        ("Văn bản, mô hình", "Văn bản được dẫn", n(len(figures.documents))),
-        ("", "Mô hình «Dân vận khéo»", n(len(figures.models))),
-        ("Kỷ luật", "CBCC vi phạm", n(figures.discipline.violations)),
-        ("", "Đơn về thái độ phục vụ", n(figures.discipline.attitude_complaints)),
+        (
+            "",
+            "Đang giải quyết (quá hạn)",
+            f"{n(d.open)} ({n(d.open_overdue)})",
+            ("dossiers", "open"),
+        ),
+        ("", "Tỷ lệ trực tuyến", format_percent(d.online_rate), ("dossiers", "online_rate")),
+        ("", "Tỷ lệ đúng hạn", format_percent(d.on_time_rate), ("dossiers", "on_time_rate")),
     ]
-    for row in rows:
-        table.add_row(*row)
+    return rows
+
+
+def print_figures(figures: Figures, console: Console = out) -> None:
+    """The figures as a table; with last year's figures, a "Cùng kỳ" column and the change
+    beside each key figure."""
+    from danvan_cli.vietnamese import format_decimal
+
+    n = _n
+    p = figures.period
+    previous = figures.previous
+    console.print(
+        f"[bold]{escape(safe(figures.unit.kind))} {escape(safe(figures.unit.name))}[/bold] — "
+        f"{p.label} "
+        f"(số liệu từ {_d(p.start)} đến {_d(p.end)})"
+    )
+    if previous is not None:
+        pp = previous.period
+        console.print(f"So với cùng kỳ: {pp.label} (số liệu từ {_d(pp.start)} đến {_d(pp.end)})")
+    table = Table(show_header=True)
+    table.add_column("Nhóm")
+    table.add_column("Chỉ tiêu")
+    table.add_column("Số liệu", justify="right")
+    if previous is not None:
+        table.add_column("Cùng kỳ", justify="right")
+        table.add_column("Tăng, giảm")
+    pr = figures.profile
+    pc = figures.procedures
+    before: list[FigureRow] = [
+        (
+            "Đặc điểm",
+            "Diện tích (km²)",
+            format_decimal(pr.area_km2) if pr.area_km2 else "—",
+            None,
+        ),
+        ("", "Dân số (người)", n(pr.population) if pr.population is not None else "—", None),
+        ("", "Mật độ (người/km²)", n(pr.density) if pr.density is not None else "—", None),
+    ]
+    after: list[FigureRow] = [
+        ("Thủ tục hành chính", "Số TTHC / lĩnh vực", f"{n(pc.total)} / {n(pc.fields)}", None),
+        ("", "DVC toàn trình / một phần", f"{n(pc.full_online)} / {n(pc.partial_online)}", None),
+        ("Văn bản, mô hình", "Văn bản được dẫn", n(len(figures.documents)), None),
+        ("", "Mô hình «Dân vận khéo»", n(len(figures.models)), None),
+        ("Kỷ luật", "CBCC vi phạm", n(figures.discipline.violations), None),
+        ("", "Đơn về thái độ phục vụ", n(figures.discipline.attitude_complaints), None),
+    ]
+    current = _period_rows(figures)
+    if previous is None:
+        for group, label, value, _ in [*before, *current, *after]:
+            table.add_row(group, label, value)
+        console.print(table)
+        return
+    from danvan_cli.compare import phrases
+
+    moved = phrases(
+        figures.model_dump(mode="json"), previous.model_dump(mode="json"), previous.year, False
+    )
+    for group, label, value, _ in before:
+        table.add_row(group, label, value, "", "")
+    for (group, label, value, key), (_, _, then, _) in zip(
+        current, _period_rows(previous), strict=True
+    ):
+        change = moved[key[0]][key[1]].change if key is not None else ""
+        table.add_row(group, label, value, then, change or "—" if key else "")
+    for group, label, value, _ in after:
+        table.add_row(group, label, value, "", "")
     console.print(table)
 
 
@@ -204,6 +263,40 @@ def batch_progress(console: Console = err) -> Iterator[Callable[[int, int], None
             bar.stop()
 
 
+UNCOMPARED_SHOWN = 20
+"""Communes without last year's workbook named on screen; all of them are in the summary."""
+
+
+def _print_comparison(outcome: BatchOutcome, console: Console) -> None:
+    """With ``--so-sanh``: how many communes were compared with last year, which were not,
+    and the workbooks of the comparison folder that could not be read."""
+    previous = outcome.previous
+    if previous is None:
+        return
+    missing = outcome.uncompared
+    compared = len(outcome.succeeded) - len(missing)
+    line = f"So sánh với cùng kỳ: {compared}/{len(outcome.succeeded)} đơn vị có sổ năm trước"
+    if missing:
+        names = ", ".join(safe(r.unit or r.file.name) for r in missing[:UNCOMPARED_SHOWN])
+        more = (
+            f" và {len(missing) - UNCOMPARED_SHOWN} đơn vị khác"
+            if len(missing) > UNCOMPARED_SHOWN
+            else ""
+        )
+        line += f"; chưa so sánh: {names}{more}"
+    console.print(Text(line + "."))
+    if previous.unreadable:
+        names = ", ".join(safe(path.name) for path in previous.unreadable[:UNCOMPARED_SHOWN])
+        console.print(
+            Text(
+                f"Không đọc được thông tin đơn vị (trang ThongTin) của {len(previous.unreadable)} "
+                f"sổ trong «{safe(str(previous.folder))}»: {names}; các sổ này không được dùng "
+                "để so sánh.",
+                style="yellow",
+            )
+        )
+
+
 def print_batch(outcome: BatchOutcome, console: Console = out) -> None:
     """The table of communes (all of them, or only the failed ones in a large batch), the
     closing count and the summary workbook."""
@@ -242,5 +335,6 @@ def print_batch(outcome: BatchOutcome, console: Console = out) -> None:
         )
     done = len(outcome.succeeded)
     console.print(f"Đã lập {done}/{len(results)} báo cáo; {len(outcome.failed)} sổ lỗi.")
+    _print_comparison(outcome, console)
     if outcome.summary_path is not None:
         console.print(f"Sổ tổng hợp: {plain(str(outcome.summary_path))}")

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from danvan_cli import schema
+from danvan_cli.compare import compare_context
 from danvan_cli.figures import (
     ByKind,
     ByMode,
@@ -21,16 +22,19 @@ from danvan_cli.figures import (
     ModeFigures,
     ModelFigure,
     PetitionFigures,
+    PreviousFigures,
     ProcedureFigures,
     ProfileFigures,
     ReceptionFigures,
     UnitFigures,
+    bare_unit_name,
     default_issuer,
     period_figures,
+    province_parts,
     unit_kind_label,
 )
 from danvan_cli.models import CommuneData, Note, UnitInfo
-from danvan_cli.period import Period, parse_period
+from danvan_cli.period import Period, parse_period, previous_period
 from danvan_cli.vietnamese import (
     date_line,
     fold,
@@ -49,16 +53,6 @@ KINDS = tuple(
     {"key": choice.key, "label": choice.label.lower()} for choice in schema.KINDS_OF_MATTER
 )
 
-#: Centrally-run cities take "thành phố", every other province "tỉnh".
-_CITIES = {fold(name) for name in ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ")}
-_CITIES |= {fold("Huế"), fold("Thành phố Hồ Chí Minh")}
-_PROVINCE_PREFIXES = {
-    "tỉnh ": "tỉnh ",
-    "thành phố ": "thành phố ",
-    "tp. ": "thành phố ",
-    "tp ": "thành phố ",
-    "tp.": "thành phố ",
-}
 _DISTRICT_PREFIXES = ("huyện ", "quận ", "thị xã ", "thành phố ")
 
 
@@ -134,10 +128,8 @@ def _about(summary: str) -> str:
 def _unit_context(info: UnitInfo) -> dict[str, Any]:
     kind = unit_kind_label(info.kind)
     kind_lower = kind.lower()
-    name = " ".join(info.name.split())
-    if fold(name).startswith(fold(kind)) and name.lower().startswith(kind_lower + " "):
-        name = name[len(kind) + 1 :].strip()
-    province_name, province_full = _province(info.province)
+    name = bare_unit_name(info.name, kind)
+    province_name, province_full = province_parts(info.province)
     district = " ".join((info.district or "").split())
     if district and not district.lower().startswith(_DISTRICT_PREFIXES):
         district_full = "huyện " + district
@@ -162,18 +154,6 @@ def _unit_context(info: UnitInfo) -> dict[str, Any]:
         "location": _clause(info.location),
         "party_structure": _party_structure(info.party_structure),
     }
-
-
-def _province(text: str) -> tuple[str, str]:
-    """``"Hải Phòng"`` -> ``("Hải Phòng", "thành phố Hải Phòng")``; ``"Tỉnh Nam Định"`` ->
-    ``("Nam Định", "tỉnh Nam Định")``; ``"TP. Hà Nội"`` -> ``("Hà Nội", "thành phố Hà Nội")``."""
-    province = " ".join(text.split())
-    for prefix, word in _PROVINCE_PREFIXES.items():
-        if province.lower().startswith(prefix) and len(province) > len(prefix):
-            name = province[len(prefix) :].strip()
-            return name, word + name
-    word = "thành phố " if fold(province) in _CITIES else "tỉnh "
-    return province, word + province
 
 
 def _party_structure(text: str | None) -> str:
@@ -321,7 +301,10 @@ def build_context(
     year, window, label, next_label, title_phrase, title_head, title_tail, results_label,
     in_period_text, start, end, cutoff, from_year_start); ``report_date`` (iso, text, line);
     ``place_date``; ``doc_number``; ``signer`` (name, deputy, role); ``recipients``;
-    ``archive``; ``kinds`` (key, label); ``leading_zero``.
+    ``archive``; ``kinds`` (key, label); ``leading_zero``; ``previous`` (the figures'
+    ``previous`` block: last year's same period, or None); ``compare`` (``available``,
+    ``year``, ``label`` and one phrase per compared figure, ``compare.reception.visits`` …
+    ``compare.dossiers.on_time_rate``: see compare.py).
     """
     info = data.info
     fig = figures.to_json_dict()
@@ -382,6 +365,8 @@ def build_context(
         "archive": archive,
         "kinds": [dict(kind) for kind in KINDS],
         "leading_zero": leading_zero,
+        "previous": fig["previous"],
+        "compare": compare_context(figures, leading_zero),
     }
 
 
@@ -466,6 +451,29 @@ def _sample_figures(period: Period, full: bool) -> Figures:
         ],
         models=[ModelFigure(name="Mô hình mẫu", unit="Hội Nông dân")] if full else [],
         discipline=DisciplineFigures(violations=n, attitude_complaints=n),
+        previous=_sample_previous(period) if full else None,
+    )
+
+
+def _sample_previous(period: Period) -> PreviousFigures:
+    """Last year's figures of the full sample: some figures rose, some fell, some held."""
+    last_year = previous_period(period)
+    return PreviousFigures(
+        year=last_year.year,
+        period=period_figures(last_year),
+        reception=ReceptionFigures(visits=12, people=24, cases=10),
+        petitions=PetitionFigures(received=0, processed=0, eligible=0),
+        dossiers=DossierFigures(
+            received=25,
+            online=14,
+            direct=11,
+            resolved=20,
+            early=17,
+            on_time=1,
+            late=2,
+            online_rate=56.0,
+            on_time_rate=90.0,
+        ),
     )
 
 

@@ -148,6 +148,17 @@ class DisciplineFigures(_Out):
     attitude_complaints: int = 0
 
 
+class PreviousFigures(_Out):
+    """The same period one year earlier, from last year's workbook ("so với cùng kỳ"): the
+    period-bound parts of ``Figures``, computed by the same code."""
+
+    year: int
+    period: PeriodFigures
+    reception: ReceptionFigures
+    petitions: PetitionFigures
+    dossiers: DossierFigures
+
+
 class Figures(_Out):
     schema_: str = SCHEMA
     unit: UnitFigures
@@ -160,6 +171,7 @@ class Figures(_Out):
     documents: list[DocumentFigure]
     models: list[ModelFigure]
     discipline: DisciplineFigures
+    previous: PreviousFigures | None = None
 
     def to_json_dict(self) -> dict[str, object]:
         """The contract's JSON object, ``schema`` first."""
@@ -187,6 +199,19 @@ def compute_figures(data: CommuneData, period: Period) -> Figures:
     )
 
 
+def previous_figures(data: CommuneData, period: Period) -> PreviousFigures:
+    """Last year's figures for ``period`` (already shifted back one year) from last year's
+    workbook ``data``: whatever ``compute_figures`` counts, counted alike."""
+    figures = compute_figures(data, period)
+    return PreviousFigures(
+        year=period.year,
+        period=figures.period,
+        reception=figures.reception,
+        petitions=figures.petitions,
+        dossiers=figures.dossiers,
+    )
+
+
 # --- unit, period, profile -----------------------------------------------------------------
 
 _UNIT_KIND_LABELS = {
@@ -202,6 +227,55 @@ def unit_kind_label(kind: str) -> str:
 def default_issuer(info: UnitInfo) -> str:
     """``UBND xã Tân Hưng``, ``UBND phường X``, ``UBND thị trấn X``, ``UBND đặc khu X``."""
     return f"UBND {unit_kind_label(info.kind).lower()} {info.name}"
+
+
+def bare_unit_name(name: str, kind: str) -> str:
+    """The unit's name without its kind: ``"Xã Tân Hưng"`` -> ``"Tân Hưng"`` (a name that
+    merely starts like a kind, ``Phương Liệt``, is kept)."""
+    name = " ".join(name.split())
+    label = unit_kind_label(kind)
+    if fold(name).startswith(fold(label)) and name.lower().startswith(label.lower() + " "):
+        return name[len(label) + 1 :].strip()
+    return name
+
+
+#: Centrally-run cities take "thành phố", every other province "tỉnh".
+_CITIES = {fold(name) for name in ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ")}
+_CITIES |= {fold("Huế"), fold("Thành phố Hồ Chí Minh")}
+_PROVINCE_PREFIXES = {
+    "tỉnh ": "tỉnh ",
+    "thành phố ": "thành phố ",
+    "tp. ": "thành phố ",
+    "tp ": "thành phố ",
+    "tp.": "thành phố ",
+}
+
+
+def province_parts(text: str) -> tuple[str, str]:
+    """``"Hải Phòng"`` -> ``("Hải Phòng", "thành phố Hải Phòng")``; ``"Tỉnh Nam Định"`` ->
+    ``("Nam Định", "tỉnh Nam Định")``; ``"TP. Hà Nội"`` -> ``("Hà Nội", "thành phố Hà Nội")``."""
+    province = " ".join(text.split())
+    for prefix, word in _PROVINCE_PREFIXES.items():
+        if province.lower().startswith(prefix) and len(province) > len(prefix):
+            name = province[len(prefix) :].strip()
+            return name, word + name
+    word = "thành phố " if fold(province) in _CITIES else "tỉnh "
+    return province, word + province
+
+
+UnitKey = tuple[str, str, str]
+
+
+def unit_key(info: UnitInfo) -> UnitKey:
+    """What makes two workbooks the same unit's: name, kind and province, folded (case,
+    diacritics and spacing ignored; ``Xã Tân Hưng`` is ``Tân Hưng``, ``TP. Hải Phòng`` is
+    ``Hải Phòng``)."""
+    kind = unit_kind_label(info.kind)
+    return (
+        fold(bare_unit_name(info.name, kind)),
+        fold(kind),
+        fold(province_parts(info.province)[0]),
+    )
 
 
 def unit_figures(info: UnitInfo) -> UnitFigures:

@@ -85,6 +85,23 @@ def parse_period(
     )
 
 
+def previous_period(period: Period) -> Period:
+    """The same period one year earlier, for the comparison with last year (SPEC §3): the
+    same code and window kind; a custom window shifted back one year (29/2 -> 28/2)."""
+    year = period.year - 1
+    if period.window == "custom":
+        start, end = shift_back(period.start), shift_back(period.end)
+        return parse_period(period.code, year, "custom", start, end)
+    return parse_period(period.code, year, period.window)
+
+
+def shift_back(day: dt.date) -> dt.date:
+    """The same day one year earlier; 29/2 becomes 28/2."""
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
 # --- codes ---------------------------------------------------------------------------------
 
 

@@ -84,6 +84,16 @@ def load(path: Path, want_data: bool = True) -> Loaded:
     return Loaded(report, data if report.ok and want_data else None)
 
 
+def read_unit(path: Path) -> UnitInfo | None:
+    """Only the profile (ThongTin) of the workbook at ``path``, cheaply: no other sheet is
+    read. None when the file cannot be read or its ThongTin holds errors."""
+    try:
+        book = open_workbook(path, only=frozenset({THONG_TIN.key}))
+    except UnreadableFileError:
+        return None
+    return _Reader(book, Report(file=str(path))).info()
+
+
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
     """Reading a large log allocates hundreds of thousands of small objects that live until
@@ -390,7 +400,8 @@ class _Reader:
 
     # -- ThongTin ---------------------------------------------------------------------------
 
-    def _info(self) -> UnitInfo | None:
+    def info(self) -> UnitInfo | None:
+        """The ThongTin sheet as a UnitInfo; None when it is missing or holds errors."""
         table = self._table(THONG_TIN)
         if table is None:
             return None
@@ -502,7 +513,7 @@ class _Reader:
 
     def read(self) -> CommuneData | None:
         check_sheets(self.book, self.report)  # twin, absent and unknown sheets
-        info = self._info()
+        info = self.info()
         receptions = self._rows(TIEP_CONG_DAN, Reception, log=True)
         petitions = self._rows(DON_THU, Petition, log=True)
         dossiers = self._rows(MOT_CUA, DossierMonth)

@@ -58,10 +58,21 @@ SUMMARY_FIGURES: tuple[SummaryColumn, ...] = (
     SummaryColumn("procedures.partial_online", "DVC một phần", "Thủ tục hành chính"),
 )
 _EXTRA_FIGURES = ("dossiers.early", "dossiers.on_time")
+_PERIOD_GROUPS = ("reception.", "petitions.", "dossiers.")
+COMPARED_FIGURES = tuple(c for c in SUMMARY_FIGURES if c.key.startswith(_PERIOD_GROUPS))
+"""The summary's figures that last year's workbook has too (the period's, not the catalogue's):
+with ``--so-sanh`` each gets last year's value and the change beside it."""
+_RATE_DIVISORS = {
+    "dossiers.online_rate": "dossiers.received",
+    "dossiers.on_time_rate": "dossiers.resolved",
+}
 
 
-def key_figures(data: dict[str, Any]) -> dict[str, float]:
-    """The summary's figures out of ``Figures.to_json_dict()`` (numbers only)."""
+def key_figures(
+    data: dict[str, Any], columns: Sequence[SummaryColumn] = SUMMARY_FIGURES
+) -> dict[str, float]:
+    """The summary's figures out of ``Figures.to_json_dict()`` (numbers only); last year's
+    out of its ``previous`` block with ``columns=COMPARED_FIGURES``."""
 
     def pick(path: str) -> float:
         value: Any = data
@@ -72,7 +83,7 @@ def key_figures(data: dict[str, Any]) -> dict[str, float]:
         return value
 
     found = {path: pick(path) for path in _EXTRA_FIGURES}
-    for column in SUMMARY_FIGURES:
+    for column in columns:
         if column.key == "dossiers.early_on_time":
             found[column.key] = found["dossiers.early"] + found["dossiers.on_time"]
         else:
@@ -80,16 +91,15 @@ def key_figures(data: dict[str, Any]) -> dict[str, float]:
     return found
 
 
-def totals(results: Sequence[CommuneResult]) -> dict[str, float]:
-    """Sums over the communes whose report was built; rates recomputed from the summed counts."""
+def sum_figures(figures: Sequence[dict[str, float]]) -> dict[str, float]:
+    """The sums of several communes' key figures; rates recomputed from the summed counts."""
     from danvan_cli.figures import rate
 
     keys = [*_EXTRA_FIGURES, *(c.key for c in SUMMARY_FIGURES if not c.rate)]
     summed: dict[str, float] = {key: 0 for key in keys}
-    for result in results:
-        if result.ok:
-            for key in keys:
-                summed[key] += result.figures.get(key, 0)
+    for one in figures:
+        for key in keys:
+            summed[key] += one.get(key, 0)
     summed["dossiers.online_rate"] = rate(
         int(summed["dossiers.online"]), int(summed["dossiers.received"])
     )
@@ -97,6 +107,37 @@ def totals(results: Sequence[CommuneResult]) -> dict[str, float]:
         int(summed["dossiers.early_on_time"]), int(summed["dossiers.resolved"])
     )
     return summed
+
+
+def totals(results: Sequence[CommuneResult]) -> dict[str, float]:
+    """Sums over the communes whose report was built; rates recomputed from the summed counts."""
+    return sum_figures([result.figures for result in results if result.ok])
+
+
+def changes(current: dict[str, float], previous: dict[str, float]) -> dict[str, float | None]:
+    """This year's figure minus last year's, for each compared figure (rates in percentage
+    points, 2 decimals); None for a rate that either year cannot have (no dossiers)."""
+    moved: dict[str, float | None] = {}
+    for column in COMPARED_FIGURES:
+        key = column.key
+        if column.rate:
+            divisor = _RATE_DIVISORS[key]
+            has_both = current.get(divisor) and previous.get(divisor)
+            moved[key] = round(current[key] - previous[key], 2) if has_both else None
+        else:
+            moved[key] = current[key] - previous[key]
+    return moved
+
+
+def compared_totals(
+    results: Sequence[CommuneResult],
+) -> tuple[dict[str, float], dict[str, float | None]]:
+    """Last year's totals and the totals' change, both over the communes compared with last
+    year (so that the change is this year's sum minus last year's over the same communes)."""
+    compared = [result for result in results if result.ok and result.previous]
+    previous = sum_figures([result.previous for result in compared])
+    current = sum_figures([result.figures for result in compared])
+    return previous, changes(current, previous)
 
 
 # --- its name and period ----------------------------------------------------------------------
@@ -160,8 +201,39 @@ _REPORT_COLUMN = ("Báo cáo", 44)
 TITLE_ROWS = 3
 HEADER_ROWS = (5, 6)
 FIRST_DATA_ROW = 7
+COMPARED_HEADER_ROWS = (5, 6, 7)
+"""With last year's workbooks: group, figure, then "Kỳ này / Cùng kỳ / Tăng, giảm"."""
+COMPARED_FIRST_DATA_ROW = 8
 COUNT_FORMAT = "#,##0"
 RATE_FORMAT = "0.00"
+CHANGE_FORMAT = "+#,##0;-#,##0;0"
+RATE_CHANGE_FORMAT = "+0.00;-0.00;0.00"
+THIS_YEAR, LAST_YEAR, CHANGE = "Kỳ này", "Cùng kỳ", "Tăng, giảm"
+
+
+@dataclass(frozen=True)
+class FigureColumn:
+    """One figure column of the sheet: this year's value, last year's or the change."""
+
+    spec: SummaryColumn
+    part: str  # THIS_YEAR, LAST_YEAR or CHANGE
+
+    @property
+    def number_format(self) -> str:
+        if self.part == CHANGE:
+            return RATE_CHANGE_FORMAT if self.spec.rate else CHANGE_FORMAT
+        return RATE_FORMAT if self.spec.rate else COUNT_FORMAT
+
+
+def figure_columns(compare: bool) -> list[FigureColumn]:
+    """The figure columns in sheet order: each figure alone, or (``compare``) each compared
+    figure followed by last year's value and the change."""
+    columns: list[FigureColumn] = []
+    for spec in SUMMARY_FIGURES:
+        columns.append(FigureColumn(spec, THIS_YEAR))
+        if compare and spec in COMPARED_FIGURES:
+            columns += [FigureColumn(spec, LAST_YEAR), FigureColumn(spec, CHANGE)]
+    return columns
 
 
 def _d(iso: object) -> str:
@@ -170,7 +242,10 @@ def _d(iso: object) -> str:
 
 
 def _title_lines(
-    results: Sequence[CommuneResult], report_date: dt.date, period: dict[str, Any] | None
+    results: Sequence[CommuneResult],
+    report_date: dt.date,
+    period: dict[str, Any] | None,
+    compare: bool,
 ) -> list[str]:
     if period is not None:
         label = f"Kỳ báo cáo: {period['label']} (số liệu từ {_d(period['start'])} đến "
@@ -178,11 +253,14 @@ def _title_lines(
     else:
         label = "Kỳ báo cáo: không xác định (không sổ nào lập được báo cáo)"
     done = sum(1 for r in results if r.ok)
-    return [
-        "TỔNG HỢP KẾT QUẢ CÔNG TÁC DÂN VẬN CHÍNH QUYỀN",
-        label,
-        f"Lập ngày {report_date:%d/%m/%Y}: {done}/{len(results)} đơn vị lập được báo cáo.",
-    ]
+    made = f"Lập ngày {report_date:%d/%m/%Y}: {done}/{len(results)} đơn vị lập được báo cáo"
+    if compare:
+        compared = sum(1 for r in results if r.ok and r.previous)
+        made += (
+            f"; {compared}/{done} đơn vị so sánh được với cùng kỳ năm trước (cột «Cùng kỳ» "
+            "và «Tăng, giảm»; dòng tổng cộng của hai cột này chỉ tính các đơn vị đó)"
+        )
+    return ["TỔNG HỢP KẾT QUẢ CÔNG TÁC DÂN VẬN CHÍNH QUYỀN", label, made + "."]
 
 
 def write_summary(
@@ -191,17 +269,42 @@ def write_summary(
     force: bool,
     report_date: dt.date,
     period: dict[str, Any] | None = None,
+    compare: bool = False,
 ) -> Path:
     """Write the summary workbook atomically (one row per workbook, a totals row); ``period``
-    (the figures' ``period`` object) names the period in the title."""
+    (the figures' ``period`` object) names the period in the title; ``compare`` (last year's
+    workbooks were given) adds last year's value and the change beside each compared figure."""
     from danvan_cli.output import write_atomic
 
-    book = _summary_book(results, report_date, period)
+    book = _summary_book(results, report_date, period, compare)
     return write_atomic(path, lambda temp: book.save(temp), force)
 
 
+def _row_values(
+    columns: Sequence[FigureColumn],
+    figures: dict[str, float] | None,
+    previous: dict[str, float] | None,
+    moved: dict[str, float | None] | None,
+) -> list[float | None]:
+    """One row's figure cells: blank where a side is missing (a failed commune, a commune
+    without last year's workbook)."""
+    values: list[float | None] = []
+    for column in columns:
+        key = column.spec.key
+        if column.part == THIS_YEAR:
+            values.append(figures.get(key) if figures else None)
+        elif column.part == LAST_YEAR:
+            values.append(previous.get(key) if previous else None)
+        else:
+            values.append(moved.get(key) if moved else None)
+    return values
+
+
 def _summary_book(
-    results: Sequence[CommuneResult], report_date: dt.date, period: dict[str, Any] | None
+    results: Sequence[CommuneResult],
+    report_date: dt.date,
+    period: dict[str, Any] | None,
+    compare: bool = False,
 ) -> Any:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -211,8 +314,11 @@ def _summary_book(
     book = Workbook()
     sheet: Worksheet = book.active
     sheet.title = "TongHop"
+    columns = figure_columns(compare)
     fixed = len(_FIXED_COLUMNS)
-    last = fixed + len(SUMMARY_FIGURES) + 1
+    last = fixed + len(columns) + 1
+    header_rows = COMPARED_HEADER_ROWS if compare else HEADER_ROWS
+    first_data_row = COMPARED_FIRST_DATA_ROW if compare else FIRST_DATA_ROW
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_font = Font(name="Times New Roman", bold=True, size=11)
@@ -221,19 +327,15 @@ def _summary_book(
     total_fill = PatternFill("solid", fgColor="FFF2CC")
     wrap_center = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-    for row, text in enumerate(_title_lines(results, report_date, period), start=1):
+    for row, text in enumerate(_title_lines(results, report_date, period, compare), start=1):
         cell = sheet.cell(row=row, column=1, value=text)
         cell.font = Font(name="Times New Roman", bold=row == 1, italic=row > 1, size=14 - row)
         cell.alignment = Alignment(horizontal="center")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
 
-    top, sub = HEADER_ROWS
-    headers: list[tuple[str, str | None, int]] = [(t, None, w) for t, w in _FIXED_COLUMNS]
-    headers += [(c.group, c.title, 12 if c.rate else 10) for c in SUMMARY_FIGURES]
-    headers.append((_REPORT_COLUMN[0], None, _REPORT_COLUMN[1]))
-    for column, (title, subtitle, width) in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-        for row in (top, sub):
+    top, bottom = header_rows[0], header_rows[-1]
+    for column in range(1, last + 1):
+        for row in header_rows:
             cell = sheet.cell(row=row, column=column)
             cell.font, cell.fill, cell.border, cell.alignment = (
                 header_font,
@@ -241,46 +343,64 @@ def _summary_book(
                 border,
                 wrap_center,
             )
-        sheet.cell(row=top, column=column, value=title)
-        if subtitle is None:
-            sheet.merge_cells(start_row=top, start_column=column, end_row=sub, end_column=column)
-        else:
-            sheet.cell(row=sub, column=column, value=subtitle)
+
+    def header(row: int, first: int, span: int, text: str, down_to: int | None = None) -> None:
+        sheet.cell(row=row, column=first, value=text)
+        end_row = down_to or row
+        if span > 1 or end_row > row:
+            sheet.merge_cells(
+                start_row=row, start_column=first, end_row=end_row, end_column=first + span - 1
+            )
+
+    unmerged = [(title, width) for title, width in _FIXED_COLUMNS]
+    for column, (title, width) in enumerate(unmerged, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+        header(top, column, 1, title, bottom)
+    sheet.column_dimensions[get_column_letter(last)].width = _REPORT_COLUMN[1]
+    header(top, last, 1, _REPORT_COLUMN[0], bottom)
     column = fixed + 1
     for group in dict.fromkeys(c.group for c in SUMMARY_FIGURES):
-        span = sum(1 for c in SUMMARY_FIGURES if c.group == group)
-        sheet.merge_cells(
-            start_row=top, start_column=column, end_row=top, end_column=column + span - 1
-        )
+        span = sum(1 for c in columns if c.spec.group == group)
+        header(top, column, span, group)
         column += span
-    sheet.row_dimensions[sub].height = 45
+    column = fixed + 1
+    for spec in SUMMARY_FIGURES:
+        parts = [c for c in columns if c.spec is spec]
+        for offset, part in enumerate(parts):
+            width = 12 if spec.rate or part.part != THIS_YEAR else 10
+            sheet.column_dimensions[get_column_letter(column + offset)].width = width
+        if compare and len(parts) > 1:
+            header(top + 1, column, len(parts), spec.title)
+            for offset, part in enumerate(parts):
+                header(bottom, column + offset, 1, part.part)
+        else:
+            header(top + 1, column, 1, spec.title, bottom)
+        column += len(parts)
+    sheet.row_dimensions[top + 1].height = 45
 
     # Styling cell by cell makes openpyxl hash style objects for every cell (seconds for a
     # thousand communes): style one prototype per column, then copy its style array.
     prototypes: list[Any] = []
     for column in range(1, last + 1):
-        cell = sheet.cell(row=FIRST_DATA_ROW, column=column)
+        cell = sheet.cell(row=first_data_row, column=column)
         cell.font, cell.border = body_font, border
         if fixed < column < last:
-            spec = SUMMARY_FIGURES[column - fixed - 1]
-            cell.number_format = RATE_FORMAT if spec.rate else COUNT_FORMAT
+            cell.number_format = columns[column - fixed - 1].number_format
         if column in (2, fixed, last):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         prototypes.append(copy(cell._style))
-    status = sheet.cell(row=FIRST_DATA_ROW, column=5)
+    status = sheet.cell(row=first_data_row, column=5)
     status.font = Font(name="Times New Roman", size=11, bold=True, color="C00000")
     failed_status = copy(status._style)
 
-    def put_row(row: int, values: Sequence[object], figures: dict[str, float] | None) -> None:
-        cells = list(values)
-        cells += [figures.get(c.key) if figures else None for c in SUMMARY_FIGURES]
-        for column, value in enumerate(cells, start=1):
+    def put_row(row: int, values: Sequence[object], figures: Sequence[float | None]) -> None:
+        for column, value in enumerate([*values, *figures], start=1):
             if isinstance(value, str):  # a name or reason read from a workbook
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = sheet.cell(row=row, column=column, value=value)
             cell._style = copy(prototypes[column - 1])
 
-    row = FIRST_DATA_ROW
+    row = first_data_row
     for number, result in enumerate(results, start=1):
         reason = result.reason if not result.ok else result.note
         fixed_values = (
@@ -291,7 +411,16 @@ def _summary_book(
             result.label,
             reason or None,
         )
-        put_row(row, fixed_values, result.figures if result.ok else None)
+        ok = result.ok
+        compared = ok and bool(result.previous)
+        moved = changes(result.figures, result.previous) if compared else None
+        figures = _row_values(
+            columns,
+            result.figures if ok else None,
+            result.previous if compared else None,
+            moved,
+        )
+        put_row(row, fixed_values, figures)
         report = sheet.cell(
             row=row, column=last, value=result.output.name if result.output else None
         )
@@ -301,15 +430,23 @@ def _summary_book(
         row += 1
 
     done = sum(1 for r in results if r.ok)
-    put_row(row, (None, f"Tổng cộng ({done} đơn vị)", None, None, None, None), totals(results))
+    previous_total: dict[str, float] | None = None
+    moved_total: dict[str, float | None] | None = None
+    if compare and any(r.ok and r.previous for r in results):
+        previous_total, moved_total = compared_totals(results)
+    put_row(
+        row,
+        (None, f"Tổng cộng ({done} đơn vị)", None, None, None, None),
+        _row_values(columns, totals(results), previous_total, moved_total),
+    )
     for column in range(1, last + 1):
         cell = sheet.cell(row=row, column=column)
         cell.font = Font(name="Times New Roman", size=11, bold=True)
         cell.fill = total_fill
         cell.border = border
 
-    sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=3).coordinate
-    sheet.print_title_rows = f"{top}:{sub}"
+    sheet.freeze_panes = sheet.cell(row=first_data_row, column=3).coordinate
+    sheet.print_title_rows = f"{top}:{bottom}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1

@@ -100,9 +100,10 @@ def is_blank(value: Cell) -> bool:
     return value is None or value == "" or (type(value) is str and value.isspace())
 
 
-def open_workbook(path: Path) -> Workbook:
-    """Read every known sheet of the workbook at ``path``; raise UnreadableFileError when the
-    file cannot be a workbook we can read, or is too large to read safely."""
+def open_workbook(path: Path, only: frozenset[str] | None = None) -> Workbook:
+    """Read every known sheet of the workbook at ``path`` (or only those whose schema key is
+    in ``only``); raise UnreadableFileError when the file cannot be a workbook we can read, or
+    is too large to read safely."""
     kind = _check_file(path)
     from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -134,6 +135,8 @@ def open_workbook(path: Path) -> Workbook:
                 spec = CATALOGUE.find(name)
                 if spec is None:
                     unknown.append(name)
+                    continue
+                if only is not None and spec.key not in only:
                     continue
                 # An xlsx sheet is measured before calamine reads it (see extents.py); the scan
                 # for formulas and error cells then runs beside calamine's parse (both release
