@@ -62,39 +62,45 @@ def child_env() -> dict[str, str]:
     return env
 
 
+def run_batch(folder: Path, out: Path, jobs: int, *extra: str) -> float:
+    """Seconds of one ``danvan batch`` run into ``out``, as a user runs it (a fresh process)."""
+    command = [
+        sys.executable,
+        "-m",
+        "danvan_cli",
+        "batch",
+        str(folder),
+        "--period",
+        "9m",
+        "--jobs",
+        str(jobs),
+        "--date",
+        REPORT_DATE.strftime("%d/%m/%Y"),
+        "-o",
+        str(out),
+        *extra,
+    ]
+    begin = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, env=child_env(), check=False)
+    elapsed = time.perf_counter() - begin
+    if done.returncode != 0:
+        sys.exit(
+            f"danvan batch thất bại (mã {done.returncode}):\n"
+            + done.stdout.decode(errors="replace")[-2000:]
+            + done.stderr.decode(errors="replace")[-2000:]
+        )
+    return elapsed
+
+
 def time_batch(folder: Path, n: int, jobs: int, repeat: int) -> list[float]:
     """Seconds of each ``danvan batch`` run (a fresh output folder each time)."""
     times: list[float] = []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(prefix="danvan_bench_") as out:
-            command = [
-                sys.executable,
-                "-m",
-                "danvan_cli",
-                "batch",
-                str(folder),
-                "--period",
-                "9m",
-                "--jobs",
-                str(jobs),
-                "--date",
-                REPORT_DATE.strftime("%d/%m/%Y"),
-                "-o",
-                out,
-            ]
-            begin = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, env=child_env(), check=False)
-            elapsed = time.perf_counter() - begin
-            if done.returncode != 0:
-                sys.exit(
-                    f"danvan batch thất bại (mã {done.returncode}):\n"
-                    + done.stdout.decode(errors="replace")[-2000:]
-                    + done.stderr.decode(errors="replace")[-2000:]
-                )
+            times.append(run_batch(folder, Path(out), jobs))
             written = len(list(Path(out).glob("*.docx")))
             if written != n:
                 sys.exit(f"danvan batch chỉ ghi {written}/{n} báo cáo.")
-            times.append(elapsed)
     return times
 
 
@@ -119,9 +125,9 @@ def time_baseline(folder: Path, count: int) -> dict[str, float]:
     t_context = time.perf_counter() - begin
 
     template_path = default_template_path()
-    # The same sandboxed environment and filters ReportTemplate uses (render's private helper:
+    # The same sandboxed environment and filters ReportTemplate uses (render.environment:
     # this is a benchmark, the point is an identical rendering with a fresh template object).
-    env = render._environment({})
+    env = render.environment({})
     with tempfile.TemporaryDirectory(prefix="danvan_baseline_") as out:
         begin = time.perf_counter()
         for number, context in enumerate(contexts):

@@ -221,21 +221,6 @@ def _two_communes(folder: Path) -> Path:
     return folder
 
 
-def test_existing_output_is_kept_without_force(tmp_path: Path, cli: CliRunner) -> None:
-    inputs, out = _two_communes(tmp_path / "in"), tmp_path / "out"
-    args = ["batch", str(inputs), "--period", "9m", "--date", DATE, "-o", str(out), "-j", "1"]
-    assert cli.invoke(app, args).exit_code == 0
-    report = sorted(out.glob("*.docx"))[0]
-    report.write_bytes(b"edited by hand")
-    again = cli.invoke(app, args)
-    assert again.exit_code == 1
-    assert "đã có" in again.output and "--force" in again.output
-    assert report.read_bytes() == b"edited by hand"
-    forced = cli.invoke(app, [*args, "--force"])
-    assert forced.exit_code == 0, forced.output
-    assert zipfile.is_zipfile(report)
-
-
 def test_existing_summary_is_refused_before_any_work_when_the_year_is_known(
     tmp_path: Path, cli: CliRunner
 ) -> None:
@@ -245,21 +230,12 @@ def test_existing_summary_is_refused_before_any_work_when_the_year_is_known(
     args = ["batch", str(inputs), "-p", "9m", "-y", "2024", "-o", str(out)]
     result = cli.invoke(app, args)
     assert result.exit_code == 1
-    assert "tong_hop_9m_2024.xlsx" in result.output and "--force" in result.output
-    assert not list(out.glob("*.docx"))
-
-
-def test_same_commune_twice_gets_two_reports(tmp_path: Path) -> None:
-    inputs = tmp_path / "in"
-    generate.generate_workbook(inputs / "a.xlsx", 3, receptions=5)
-    generate.generate_workbook(inputs / "b.xlsx", 3, receptions=5)
-    options = BuildOptions(report_date=dt.date(2024, 9, 20))
-    outcome = run_batch([inputs], PeriodRequest("9m"), options, tmp_path / "out", 2)
-    first, second = outcome.results
-    assert first.ok and second.ok and first.output and second.output
-    assert first.output != second.output
-    assert second.output.name.endswith("__b.docx") and "a.xlsx" in second.note
-    assert not first.note
+    assert flat(result.output) == (
+        f"Lỗi: Sổ tổng hợp «{out / 'tong_hop_9m_2024.xlsx'}» đã có và đã được sửa hoặc lưu lại "
+        "sau khi danvan ghi ra. danvan không ghi đè; thêm --force để ghi đè hoặc chọn thư mục "
+        "khác bằng -o."
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["tong_hop_9m_2024.xlsx"]
 
 
 def test_invalid_and_unexpected_failures_do_not_stop_the_others(
@@ -330,7 +306,8 @@ def test_run_batch_prints_nothing_and_reports_progress(
     shutil.copy(ROOT / "sample_data" / "loi_mau.xlsx", inputs / "loi_mau.xlsx")
     calls: list[tuple[int, int]] = []
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int, stage: str = batch.STAGE_REPORTS) -> None:
+        assert stage == batch.STAGE_REPORTS
         calls.append((done, total))
 
     options = BuildOptions(report_date=dt.date(2024, 9, 20))
@@ -359,8 +336,9 @@ def test_run_batch_returns_a_summary_it_could_not_write(tmp_path: Path) -> None:
     assert not outcome.failed and len(list(out.glob("*.docx"))) == 2
     assert outcome.summary_path is None
     assert str(outcome.summary_error) == (
-        f"Sổ tổng hợp «{out / 'tong_hop_9m_2024.xlsx'}» đã có. danvan không ghi đè; thêm --force "
-        "để ghi đè hoặc chọn thư mục khác bằng -o."
+        f"Sổ tổng hợp «{out / 'tong_hop_9m_2024.xlsx'}» đã có và đã được sửa hoặc lưu lại sau "
+        "khi danvan ghi ra. danvan không ghi đè; thêm --force để ghi đè hoặc chọn thư mục khác "
+        "bằng -o."
     )
     assert (out / "tong_hop_9m_2024.xlsx").read_bytes() == b"old"
 
@@ -374,5 +352,5 @@ def test_cli_shows_the_table_before_the_summary_error(tmp_path: Path, cli: CliRu
     assert "Đã lập 2/2 báo cáo; 0 sổ lỗi." in result.stdout
     assert "Sổ tổng hợp:" not in result.stdout
     assert flat(result.stderr).startswith(
-        f"Lỗi: Sổ tổng hợp «{out / 'tong_hop_9m_2024.xlsx'}» đã có."
+        f"Lỗi: Sổ tổng hợp «{out / 'tong_hop_9m_2024.xlsx'}» đã có và đã được sửa"
     )

@@ -15,7 +15,7 @@ import posixpath
 import shutil
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,9 +77,6 @@ def annotate_copy(source: Path, report: Report, out: Path, force: bool = False) 
             raise DanvanError(f"Không mở được «{source.name}» để ghi chú thích.") from None
 
         def produce(temp: Path) -> None:
-            if not plan.sheets:  # nothing to mark: the copy is the file itself
-                shutil.copyfile(source, temp)
-                return
             try:
                 plan.write(temp)
             except xml.Unsupported as err:
@@ -351,9 +348,11 @@ class _Plan:
             part = package.find(by_id.get(rid, ""))
             if name in notes and part is not None and notes[name]:
                 self.sheets[part] = _Sheet(part, notes[name])
-        if not self.sheets:
-            return
         types = _parse(package.read(self._required("[Content_Types].xml")))
+        self._mark(types)
+        if not self.sheets:
+            self.replaced[self._required("[Content_Types].xml")] = _serialize(types)
+            return
         self.styles = _Styles(package.read(self.styles_name) if self.styles_name else None)
         if self.styles_name is None:
             self.styles_name = package.unique("xl/styles%d.xml")
@@ -372,6 +371,49 @@ class _Plan:
             default = etree.Element(f"{{{_CT_NS}}}Default", Extension="vml", ContentType=_VML_TYPE)
             types.insert(0, default)
         self.replaced[self._required("[Content_Types].xml")] = _serialize(types)
+
+    def _mark(self, types: Any) -> None:
+        """danvan's mark (marks.py), so that ``batch`` does not read the copy as a commune's
+        workbook until someone saves it: custom properties naming it, core properties
+        modified at the moment they name."""
+        from lxml import etree
+
+        from danvan_cli import marks
+
+        now = marks.stamp()
+        rels_name, rels = self.package.relationships("")
+        linked = {kind: member for _, kind, member in _targets("", rels)}
+        parts: list[tuple[str, str, str, Callable[[bytes | None], bytes]]] = [
+            (
+                marks.CORE_RELATIONSHIP,
+                marks.CORE_TYPE,
+                marks.CORE_PART,
+                lambda old: marks.marked_core(old, now),
+            ),
+            (
+                marks.CUSTOM_RELATIONSHIP,
+                marks.CUSTOM_TYPE,
+                marks.CUSTOM_PART,
+                lambda old: marks.marked_custom(old, marks.ANNOTATED, now),
+            ),
+        ]
+        for relationship, content_type, default, marked in parts:
+            found = self.package.find(linked.get(relationship, default))
+            if found is not None:
+                self.replaced[found] = marked(self.package.read(found))
+                continue
+            self.added[default] = marked(None)
+            self._override(types, default, content_type)
+            taken = {rel.get("Id") for rel in rels}
+            rid = next(f"rId{n}" for n in range(1, len(taken) + 2) if f"rId{n}" not in taken)
+            etree.SubElement(
+                rels, f"{{{_PKG_RELS}}}Relationship", Id=rid, Type=relationship, Target=default
+            )
+            existing = self.package.find(rels_name)
+            if existing is not None:
+                self.replaced[existing] = _serialize(rels)
+            else:
+                self.added[rels_name] = _serialize(rels)
 
     def _required(self, part: str) -> str:
         found = self.package.find(part)
@@ -444,7 +486,7 @@ class _Plan:
         ):
             for info in self.package.infos:
                 name = info.filename
-                if name == self.styles_name:
+                if name == self.styles_name and self.sheets:
                     continue  # written last, once the sheets have asked for their styles
                 if name in self.replaced:
                     new.writestr(name, self.replaced[name])
@@ -479,8 +521,9 @@ class _Plan:
                         _stream(stream, xml.new_vml(sheet.idmap, sheet.shapes()))
             for name, data in self.added.items():
                 new.writestr(name, data)
-            assert self.styles_name is not None
-            new.writestr(self.styles_name, self.styles.xml())
+            if self.sheets:
+                assert self.styles_name is not None
+                new.writestr(self.styles_name, self.styles.xml())
 
 
 def _stream(stream: Any, chunks: Iterable[bytes]) -> None:

@@ -6,30 +6,46 @@ Workers read, check, compute and render; they return the rendered ``.docx`` byte
 record (figures, counts, never personal data). The parent writes the reports in input order, so
 that two workbooks whose reports would get the same name are told apart deterministically, and
 one workbook's failure never stops the others.
+
+Run again on the same folder, a batch keeps every report already there ("đã có": its commune's
+figures still go into the summary, read anew), and of two workbooks of the same commune it keeps
+the first: the second is listed as a duplicate, gets no report and stays out of the totals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import unicodedata
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from danvan_cli.errors import DanvanError, InvalidWorkbookError, UsageError
+from danvan_cli.errors import DanvanError, InvalidWorkbookError, OutputExistsError, UsageError
 
 if TYPE_CHECKING:
+    from danvan_cli.batch_inputs import Skipped, Source
     from danvan_cli.build import BuildOptions, PeriodRequest
     from danvan_cli.figures import UnitKey
     from danvan_cli.models import UnitInfo
+    from danvan_cli.pdf import Converted
     from danvan_cli.render import ReportTemplate
 
 STATUS_OK = "ok"
+STATUS_EXISTING = "đã có"
+STATUS_DUPLICATE = "trùng"
 STATUS_FAILED = "lỗi"
-STATUS_LABELS = {STATUS_OK: "Đã lập", STATUS_FAILED: "Lỗi"}
+STATUS_LABELS = {
+    STATUS_OK: "Đã lập",
+    STATUS_EXISTING: "Đã có",
+    STATUS_DUPLICATE: "Trùng",
+    STATUS_FAILED: "Lỗi",
+}
+EXISTING_NOTE = "Báo cáo đã có, giữ nguyên; số liệu đọc lại từ sổ."
 
 MAX_CHUNK = 4
 """Workbooks per pool task: small enough for a smooth progress bar, large enough to cut IPC."""
@@ -37,10 +53,16 @@ REASON_LINES = 2
 """How many lines of a refusal (the headline and the first error) make a failure's reason."""
 MAX_REASON_CHARS = 400
 
-Progress = Callable[[int, int], None]
-"""``progress(done, total)``: called once with ``done == 0`` when the work is under way (worker
-processes already started, so a progress display may start its own thread), then each time more
-workbooks are finished."""
+STAGE_REPORTS = "reports"
+STAGE_PDF = "pdf"
+
+
+class Progress(Protocol):
+    """``progress(done, total, stage)``: for each stage (the reports, then the PDFs when asked),
+    called once with ``done == 0`` when the work is under way (worker processes already started,
+    so a progress display may start its own thread), then each time more are finished."""
+
+    def __call__(self, done: int, total: int, stage: str = STAGE_REPORTS) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -49,6 +71,7 @@ class CommuneResult:
 
     file: Path
     status: str
+    shown_as: str = ""  # the file as shown: relative to the folder it was found in
     unit: str = ""  # "Xã Tân Hưng"; blank when the workbook could not be read
     province: str = ""
     reason: str = ""  # why it failed
@@ -64,12 +87,25 @@ class CommuneResult:
 
     @property
     def ok(self) -> bool:
-        return self.status == STATUS_OK
+        """The commune has its report, built now or kept from before: its figures count."""
+        return self.status in (STATUS_OK, STATUS_EXISTING)
 
     @property
     def label(self) -> str:
-        """The status as shown to people: ``Đã lập`` or ``Lỗi``."""
+        """The status as shown to people: ``Đã lập``, ``Đã có``, ``Trùng`` or ``Lỗi``."""
         return STATUS_LABELS[self.status]
+
+    @property
+    def remark(self) -> str:
+        """The summary's remark: why it failed, else its notes."""
+        if not self.ok:
+            return self.reason
+        return _join(EXISTING_NOTE if self.status == STATUS_EXISTING else "", self.note)
+
+    @property
+    def name(self) -> str:
+        """The workbook as shown to people."""
+        return self.shown_as or self.file.name
 
     @property
     def year(self) -> int | None:
@@ -83,14 +119,20 @@ class BatchOutcome:
     be written (the reports are written by then; the caller shows both)."""
 
     results: list[CommuneResult]  # in input order
-    failed: list[CommuneResult]
+    failed: list[CommuneResult]  # duplicates and errors
     summary_path: Path | None
     summary_error: DanvanError | None = None
+    skipped: list[Skipped] = field(default_factory=list)  # danvan's own outputs, not read
+    out_dir: Path | None = None
+    pdf: bool = False  # PDFs were asked for
     previous: PreviousWorkbooks | None = None  # last year's workbooks, with --so-sanh
 
     @property
     def succeeded(self) -> list[CommuneResult]:
         return [result for result in self.results if result.ok]
+
+    def count(self, status: str) -> int:
+        return sum(1 for result in self.results if result.status == status)
 
     @property
     def uncompared(self) -> list[CommuneResult]:
@@ -134,9 +176,9 @@ class PreviousWorkbooks:
 
 def find_previous(folder: Path) -> PreviousWorkbooks:
     """Index the workbooks of ``folder`` by unit and year, reading only their ThongTin."""
+    from danvan_cli.batch_inputs import find_sources
     from danvan_cli.figures import unit_key
     from danvan_cli.reading import read_unit
-    from danvan_cli.workbook import iter_workbooks
 
     if not folder.is_dir():
         raise UsageError(
@@ -145,7 +187,8 @@ def find_previous(folder: Path) -> PreviousWorkbooks:
         )
     found: dict[tuple[UnitKey, int], list[Path]] = {}
     unreadable: list[Path] = []
-    for path in _unique(iter_workbooks([folder])):
+    for source in find_sources([folder]).found:  # danvan's own outputs left out
+        path = source.path
         info = read_unit(path)
         if info is None:
             unreadable.append(path)
@@ -195,12 +238,12 @@ def _init_worker(job: _Job) -> None:
         _worker_error = _unexpected(err)
 
 
-def _render_chunk(paths: Sequence[Path]) -> list[_Rendered]:
+def _render_chunk(sources: Sequence[Source]) -> list[_Rendered]:
     """Pool task: render a few workbooks with the worker's template."""
     if _worker_job is None or _worker_template is None:
         reason = _worker_error or "Lỗi không mong đợi (tiến trình con chưa sẵn sàng)."
-        return [_Rendered(_failure(path, reason)) for path in paths]
-    return [_render_one(path, _worker_job, _worker_template) for path in paths]
+        return [_Rendered(_failure(source, reason)) for source in sources]
+    return [_render_one(source, _worker_job, _worker_template) for source in sources]
 
 
 def _load_template(path: Path | None) -> ReportTemplate:
@@ -213,8 +256,10 @@ def _unexpected(err: BaseException) -> str:
     return f"Lỗi không mong đợi ({type(err).__name__})."
 
 
-def _failure(path: Path, reason: str, **details: Any) -> CommuneResult:
-    return CommuneResult(file=path, status=STATUS_FAILED, reason=reason, **details)
+def _failure(source: Source, reason: str, **details: Any) -> CommuneResult:
+    return CommuneResult(
+        file=source.path, status=STATUS_FAILED, shown_as=source.name, reason=reason, **details
+    )
 
 
 def _refusal_reason(err: DanvanError) -> str:
@@ -239,7 +284,7 @@ def _issue_counts(err: InvalidWorkbookError) -> dict[str, int]:
     }
 
 
-def _render_one(path: Path, job: _Job, template: ReportTemplate) -> _Rendered:
+def _render_one(source: Source, job: _Job, template: ReportTemplate) -> _Rendered:
     """Read, check, compute and render one workbook; never raises."""
     try:
         from danvan_cli.build import compute_for, default_output_name, with_previous
@@ -247,14 +292,15 @@ def _render_one(path: Path, job: _Job, template: ReportTemplate) -> _Rendered:
         from danvan_cli.summary import COMPARED_FIGURES, key_figures
 
         try:
-            computed = compute_for(path, job.request)
+            computed = compute_for(source.path, job.request)
         except InvalidWorkbookError as err:
-            return _Rendered(_failure(path, _refusal_reason(err), **_issue_counts(err)))
+            return _Rendered(_failure(source, _refusal_reason(err), **_issue_counts(err)))
         data = computed.figures.to_json_dict()
         unit: dict[str, Any] = data["unit"]  # type: ignore[assignment]
         known = CommuneResult(
-            file=path,
+            file=source.path,
             status=STATUS_OK,
+            shown_as=source.name,
             unit=f"{unit['kind']} {unit['name']}",
             province=str(unit["province"]),
             warnings=len(computed.report.warnings),
@@ -289,46 +335,99 @@ def _render_one(path: Path, job: _Job, template: ReportTemplate) -> _Rendered:
         known = replace(known, figures=key_figures(data))
         return _Rendered(known, default_output_name(computed), content)
     except DanvanError as err:
-        return _Rendered(_failure(path, _refusal_reason(err)))
+        return _Rendered(_failure(source, _refusal_reason(err)))
     except Exception as err:
-        return _Rendered(_failure(path, _unexpected(err)))
+        return _Rendered(_failure(source, _unexpected(err)))
 
 
 # --- writing reports in input order ---------------------------------------------------------
 
 
+def _failed(result: CommuneResult, reason: str, note: str = "") -> CommuneResult:
+    """A workbook read and rendered whose report could not be written: out of the totals."""
+    return replace(result, status=STATUS_FAILED, reason=reason, note=note, figures={}, previous={})
+
+
+def _same_name(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _join(*notes: str) -> str:
+    return " ".join(note for note in notes if note)
+
+
 class _ReportWriter:
-    """Gives every report a file name no earlier workbook of this run has taken, and writes it
+    """Takes the rendered workbooks in input order into ``results``: gives every report a file
+    name no earlier workbook of this run has taken, keeps a report already there (without
+    --force), sets aside a second workbook of a commune already seen, and writes the rest
     atomically; a report that cannot be written becomes that workbook's failure."""
 
     def __init__(self, out_dir: Path, options: BuildOptions) -> None:
         self.out_dir = out_dir
         self.options = options
+        self.results: list[CommuneResult] = []
         self.claimed: dict[str, Path] = {}  # casefolded file name -> workbook that took it
+        self.units: dict[tuple[str, str], int] = {}  # folded unit and province -> index
 
-    def commit(self, item: _Rendered) -> CommuneResult:
+    def commit(self, item: _Rendered) -> None:
+        self.results.append(self._commit(item))
+
+    def _commit(self, item: _Rendered) -> CommuneResult:
         from danvan_cli.output import write_bytes_atomic
 
         result = item.result
         if item.content is None:
             return result
-        name, note = self._claim(item.name, result.file)
+        first = self._first_of_unit(result)
+        if first is not None:
+            return self._duplicate(result, first)
+        name, renamed = self._claim(item.name, result.file)
+        note = _join(result.note, renamed)  # the worker's note (no comparison…) comes first
         target = self.out_dir / name
+        existing = replace(result, status=STATUS_EXISTING, output=target, note=note)
+        if not self.options.force:
+            if target.exists():
+                return existing
+            pdf = target.with_suffix(".pdf")
+            if self.options.pdf and pdf.exists():
+                reason = (
+                    f"Tệp «{pdf.name}» đã có mà chưa có báo cáo «{name}» đi cùng: danvan không "
+                    "lập báo cáo mới bên cạnh một PDF cũ. Xóa hoặc đổi tên tệp PDF đó, hoặc thêm "
+                    "--force."
+                )
+                return _failed(result, reason, note)
         try:
             write_bytes_atomic(target, item.content, self.options.force)
+        except OutputExistsError:  # written meanwhile by another run
+            return existing
         except DanvanError as err:
-            return replace(
-                result, status=STATUS_FAILED, reason=str(err), note=note, figures={}, previous={}
-            )
+            return _failed(result, str(err), note)
         except OSError as err:
             reason = f"Không ghi được «{target}»: {err.strerror or type(err).__name__}."
-            return replace(
-                result, status=STATUS_FAILED, reason=reason, note=note, figures={}, previous={}
-            )
-        result = replace(result, output=target, note=" ".join(filter(None, (result.note, note))))
-        if self.options.pdf:
-            result = self._pdf(result, target)
-        return result
+            return _failed(result, reason, note)
+        return replace(result, output=target, note=note)
+
+    def _first_of_unit(self, result: CommuneResult) -> int | None:
+        """The index of an earlier workbook of the same commune (kind, name and province, in
+        any case and spacing), or None after noting this one as the first. Diacritics count:
+        Xã Thanh Lợi and Xã Thành Lợi are two communes."""
+        key = (_same_name(result.unit), _same_name(result.province))
+        first = self.units.get(key)
+        if first is None:
+            self.units[key] = len(self.results)
+        return first
+
+    def _duplicate(self, result: CommuneResult, index: int) -> CommuneResult:
+        first = self.results[index]
+        report = f" và xóa báo cáo «{first.output.name}»" if first.output else ""
+        reason = (
+            f"Cùng đơn vị với sổ «{first.name}» ({result.unit}, {result.province}): không lập "
+            f"báo cáo, không cộng vào tổng. Nếu sổ này mới đúng, hãy bỏ sổ «{first.name}» "
+            f"ra{report} rồi chạy lại."
+        )
+        twin = f"Sổ «{result.name}» cũng của đơn vị này, không được cộng vào tổng."
+        self.results[index] = replace(first, note=_join(first.note, twin))
+        return replace(result, status=STATUS_DUPLICATE, reason=reason, figures={}, previous={})
 
     def _claim(self, name: str, source: Path) -> tuple[str, str]:
         from danvan_cli.build import slug
@@ -344,20 +443,10 @@ class _ReportWriter:
             counter += 1
         self.claimed[candidate.casefold()] = source
         note = (
-            f"Trùng tên báo cáo với sổ «{first.name}» (cùng đơn vị và kỳ), "
+            f"Tên tệp báo cáo trùng với báo cáo của sổ «{first.name}» (một đơn vị khác), "
             f"nên ghi thành «{candidate}»."
         )
         return candidate, note
-
-    def _pdf(self, result: CommuneResult, docx: Path) -> CommuneResult:
-        from danvan_cli.render import convert_to_pdf
-
-        try:
-            pdf = convert_to_pdf(docx, self.options.force)
-        except DanvanError as err:
-            note = " ".join(filter(None, (result.note, f"Không xuất được PDF: {err}")))
-            return replace(result, note=note)
-        return replace(result, pdf=pdf)
 
 
 # --- the batch --------------------------------------------------------------------------------
@@ -371,25 +460,35 @@ def run_batch(
     jobs: int | None,
     progress: Progress | None = None,
     compare: Path | None = None,
+    start_method: str | None = None,
 ) -> BatchOutcome:
     """Build one report per workbook found in ``inputs`` into ``out_dir``, in parallel, then
-    write the summary workbook; print nothing. ``compare``: the folder of last year's
-    workbooks, each compared with its own commune. Raises DanvanError before any work (no
-    workbook found, an existing summary, a broken template, no such ``compare`` folder);
-    afterwards every problem is in the outcome."""
-    from danvan_cli.summary import ensure_summary_writable, summary_name, summary_period
-    from danvan_cli.workbook import SUFFIXES, iter_workbooks
+    write the summary workbook; print nothing. Raises DanvanError before any work, having
+    written nothing (an input that does not exist, no workbook found, ``out_dir`` a file, an
+    edited summary, a broken template, no such ``compare`` folder); afterwards every problem
+    is in the outcome. ``compare``: the folder of last year's workbooks, each compared with its
+    own commune.
 
-    paths = list(_unique(iter_workbooks(inputs)))
-    if not paths:
-        where = ", ".join(f"«{item}»" for item in inputs) or "(không có đầu vào)"
-        raise DanvanError(
-            f"Không tìm thấy sổ Excel nào ({', '.join(SUFFIXES)}) trong {where}. "
-            "Ghi tên sổ hoặc thư mục chứa sổ của các xã, phường."
+    ``start_method`` picks how worker processes start (one of
+    ``multiprocessing.get_all_start_methods()``; default: the platform's), e.g. ``spawn`` to run
+    as on Windows."""
+    from danvan_cli.batch_inputs import find_sources
+    from danvan_cli.pdf import require_libreoffice
+    from danvan_cli.summary import ensure_summary_writable, summary_name, summary_period
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(
+            f"«{out_dir}» là một tệp, không phải thư mục: batch ghi các báo cáo và sổ tổng hợp "
+            "vào một thư mục. Chọn thư mục khác bằng -o."
         )
+    sources = find_sources(inputs, out_dir)
+    if not sources.found:
+        raise DanvanError(_nothing_found(inputs, len(sources.skipped)))
     if request.year is not None:  # the summary's name is known: refuse before any work
         ensure_summary_writable(out_dir / summary_name(request, []), options.force)
+    office = require_libreoffice() if options.pdf else None
     template = _load_template(options.template)  # a broken template stops the batch here
+    _make_folder(out_dir)
     job = _Job(
         request=request,
         template=options.template,
@@ -397,60 +496,115 @@ def run_batch(
         leading_zero=options.leading_zero,
         previous=find_previous(compare) if compare is not None else None,
     )
-    workers = min(jobs or os.cpu_count() or 1, len(paths))
+    workers = min(jobs or os.cpu_count() or 1, len(sources.found))
     writer = _ReportWriter(out_dir, options)
     report = progress or _no_progress
     if workers <= 1:
-        results = _run_in_process(paths, job, template, writer, report)
+        _run_in_process(sources.found, job, template, writer, report)
     else:
-        results = _run_in_pool(paths, job, writer, workers, report)
+        context = multiprocessing.get_context(start_method) if start_method else None
+        _run_in_pool(sources.found, job, writer, workers, report, context)
+    results = writer.results
+    if office is not None:
+        results = _with_pdfs(results, office, options.force, report)
     outcome = BatchOutcome(
         results=results,
         failed=[r for r in results if not r.ok],
         summary_path=None,
+        skipped=sources.skipped,
+        out_dir=out_dir,
+        pdf=options.pdf,
         previous=job.previous,
     )
     try:
         from danvan_cli.summary import write_summary
 
         summary = out_dir / summary_name(request, results)
-        ensure_summary_writable(summary, options.force)
+        overwrite = ensure_summary_writable(summary, options.force)
         period = summary_period(request, results)
         outcome.summary_path = write_summary(
-            summary, results, options.force, job.report_date, period, job.previous is not None
+            summary, results, overwrite, job.report_date, period, job.previous is not None
         )
     except DanvanError as err:
         outcome.summary_error = err
     return outcome
 
 
-def _no_progress(done: int, total: int) -> None:
+def _with_pdfs(
+    results: list[CommuneResult], office: str, force: bool, progress: Progress
+) -> list[CommuneResult]:
+    """The reports written by this run, converted by one LibreOffice run; a report without its
+    PDF keeps its status with a note, unless an old PDF that no longer matches stays beside it."""
+    from danvan_cli.pdf import convert_reports
+
+    built = [r.output for r in results if r.status == STATUS_OK and r.output is not None]
+    if not built:
+        return results
+    progress(0, len(built), STAGE_PDF)
+    converted = {
+        c.docx: c
+        for c in convert_reports(
+            office, built, force, lambda done: progress(done, len(built), STAGE_PDF)
+        )
+    }
+    return [
+        _with_pdf(result, converted[result.output], force)
+        if result.status == STATUS_OK and result.output in converted
+        else result
+        for result in results
+    ]
+
+
+def _with_pdf(result: CommuneResult, converted: Converted, force: bool) -> CommuneResult:
+    from danvan_cli.pdf import discard_old_pdf
+
+    if converted.pdf is not None:
+        return replace(result, pdf=converted.pdf)
+    problem, gone = f"Không xuất được PDF: {converted.problem}", True
+    if force:
+        problem, gone = discard_old_pdf(converted.docx.with_suffix(".pdf"), problem)
+    if gone:
+        return replace(result, note=_join(result.note, problem))
+    return _failed(result, problem, result.note)  # an old PDF stays beside the new report
+
+
+def _nothing_found(inputs: list[Path], skipped: int) -> str:
+    from danvan_cli.workbook import SUFFIXES
+
+    where = ", ".join(f"«{item}»" for item in inputs) or "(không có đầu vào)"
+    message = f"Không tìm thấy sổ Excel nào ({', '.join(SUFFIXES)}) trong {where}"
+    if skipped:
+        message += (
+            f" (đã bỏ qua {skipped} tệp do danvan ghi ra: sổ tổng hợp, bản sao chú thích, "
+            "tệp trong thư mục ra)"
+        )
+    return message + ". Ghi tên sổ hoặc thư mục chứa sổ của các xã, phường."
+
+
+def _make_folder(folder: Path) -> None:
+    from danvan_cli.output import os_error
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise os_error(err, folder, folder=True) from None
+
+
+def _no_progress(done: int, total: int, stage: str = STAGE_REPORTS) -> None:
     """The default progress callback: nothing to show."""
 
 
-def _unique(paths: Iterable[Path]) -> Iterator[Path]:
-    """Each workbook once, even when named both alone and inside a given folder."""
-    seen: set[Path] = set()
-    for path in paths:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            yield path
-
-
 def _run_in_process(
-    paths: Sequence[Path],
+    sources: Sequence[Source],
     job: _Job,
     template: ReportTemplate,
     writer: _ReportWriter,
     progress: Progress,
-) -> list[CommuneResult]:
-    results: list[CommuneResult] = []
-    progress(0, len(paths))
-    for path in paths:
-        results.append(writer.commit(_render_one(path, job, template)))
-        progress(len(results), len(paths))
-    return results
+) -> None:
+    progress(0, len(sources))
+    for done, source in enumerate(sources, start=1):
+        writer.commit(_render_one(source, job, template))
+        progress(done, len(sources))
 
 
 def _chunks(count: int, workers: int) -> list[range]:
@@ -459,31 +613,38 @@ def _chunks(count: int, workers: int) -> list[range]:
 
 
 def _run_in_pool(
-    paths: Sequence[Path], job: _Job, writer: _ReportWriter, workers: int, progress: Progress
-) -> list[CommuneResult]:
-    results: list[CommuneResult] = []
+    sources: Sequence[Source],
+    job: _Job,
+    writer: _ReportWriter,
+    workers: int,
+    progress: Progress,
+    context: multiprocessing.context.BaseContext | None,
+) -> None:
     ready: dict[int, _Rendered] = {}
-    done = 0
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(job,))
+    committed = done = 0
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(job,)
+    )
     try:
         # Submit everything before telling the caller that work is under way (a progress bar
         # starts a refresh thread then): worker processes are forked during the first submit.
         futures: dict[Future[list[_Rendered]], range] = {
-            pool.submit(_render_chunk, [paths[i] for i in chunk]): chunk
-            for chunk in _chunks(len(paths), workers)
+            pool.submit(_render_chunk, [sources[i] for i in chunk]): chunk
+            for chunk in _chunks(len(sources), workers)
         }
-        progress(0, len(paths))
+        progress(0, len(sources))
         for future in as_completed(futures):
             chunk = futures[future]
             try:
                 rendered = future.result()
             except Exception as err:  # a worker died (killed, out of memory…)
-                rendered = [_Rendered(_failure(paths[i], _unexpected(err))) for i in chunk]
+                rendered = [_Rendered(_failure(sources[i], _unexpected(err))) for i in chunk]
             ready.update(zip(chunk, rendered, strict=True))
-            while len(results) in ready:  # commit in input order: deterministic names
-                results.append(writer.commit(ready.pop(len(results))))
+            while committed in ready:  # commit in input order: deterministic names
+                writer.commit(ready.pop(committed))
+                committed += 1
             done += len(chunk)
-            progress(done, len(paths))
+            progress(done, len(sources))
     except BaseException:
         # Wait for the few running tasks only. (With wait=False the executor object may be
         # collected before its manager thread sees the request, and every queued task would
@@ -491,4 +652,3 @@ def _run_in_pool(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
-    return results

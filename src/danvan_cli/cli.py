@@ -7,6 +7,7 @@ exception through with its traceback instead."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from danvan_cli.config import Settings
 
 PROG_NAME = "danvan"
+START_METHOD_VARIABLE = "DANVAN_START_METHOD"
+"""How ``batch`` starts its worker processes (one of ``multiprocessing``'s start methods):
+``spawn`` runs a batch on Linux as Windows does (its only method); the default is the
+platform's."""
 
 
 @dataclass
@@ -523,13 +528,31 @@ def batch(
     request = _period_request(settings, period, year, window, date_from, date_to)
     leading_zero = settings.leading_zero and not no_leading_zero
     options = BuildOptions.from_cli(template, report_date, leading_zero, force, pdf)
+    start_method = _start_method()
     with batch_progress() as progress:
-        outcome = run_batch(inputs, request, options, output, jobs, progress, compare)
+        outcome = run_batch(
+            inputs, request, options, output, jobs, progress, compare, start_method=start_method
+        )
     print_batch(outcome)
     if outcome.summary_error is not None:
         raise outcome.summary_error
     if outcome.failed:
         raise typer.Exit(1)
+
+
+def _start_method() -> str | None:
+    """``DANVAN_START_METHOD``, when set: one of this platform's start methods."""
+    import multiprocessing
+
+    method = os.environ.get(START_METHOD_VARIABLE) or None
+    methods = multiprocessing.get_all_start_methods()
+    if method is not None and method not in methods:
+        raise UsageError(
+            f"{START_METHOD_VARIABLE}={method} không hợp lệ: chọn "
+            + ", ".join(methods[:-1])
+            + f" hoặc {methods[-1]} (hoặc bỏ biến này)."
+        )
+    return method
 
 
 @template_app.command("export")

@@ -4,11 +4,12 @@ figures and batch summaries as rich tables in Vietnamese, and the batch progress
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -17,7 +18,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-    from danvan_cli.batch import BatchOutcome
+    from danvan_cli.batch import BatchOutcome, CommuneResult, Progress
     from danvan_cli.checks import Report
     from danvan_cli.figures import Figures, PreviousFigures
 
@@ -232,14 +233,19 @@ SCREEN_ROWS = 100
 """Above this many workbooks the screen table lists only the failed ones."""
 
 
+_STAGES = {"reports": "Đang lập báo cáo", "pdf": "Đang xuất PDF"}
+MAX_SKIPPED_SHOWN = 5
+
+
 @contextmanager
-def batch_progress(console: Console = err) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar for ``run_batch(progress=…)`` (off when not a terminal). It starts at the
-    batch's first call, once the worker processes are running, and stops on leaving."""
+def batch_progress(console: Console = err) -> Iterator[Progress]:
+    """A progress bar for ``run_batch(progress=…)`` (off when not a terminal), one line per
+    stage (reports, then PDFs). It starts at the batch's first call, once the worker processes
+    are running, and stops on leaving."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(
-        TextColumn("Đang lập báo cáo"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -247,19 +253,19 @@ def batch_progress(console: Console = err) -> Iterator[Callable[[int, int], None
         disable=not console.is_terminal,
         transient=False,
     )
-    task: TaskID | None = None
+    tasks: dict[str, TaskID] = {}
 
-    def update(done: int, total: int) -> None:
-        nonlocal task
-        if task is None:
-            task = bar.add_task("batch", total=total)
-            bar.start()
-        bar.update(task, completed=done, total=total)
+    def update(done: int, total: int, stage: str = "reports") -> None:
+        if stage not in tasks:
+            if not tasks:
+                bar.start()
+            tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
+        bar.update(tasks[stage], completed=done, total=total)
 
     try:
         yield update
     finally:
-        if task is not None:
+        if tasks:
             bar.stop()
 
 
@@ -277,7 +283,7 @@ def _print_comparison(outcome: BatchOutcome, console: Console) -> None:
     compared = len(outcome.succeeded) - len(missing)
     line = f"So sánh với cùng kỳ: {compared}/{len(outcome.succeeded)} đơn vị có sổ năm trước"
     if missing:
-        names = ", ".join(safe(r.unit or r.file.name) for r in missing[:UNCOMPARED_SHOWN])
+        names = ", ".join(safe(r.unit or r.name) for r in missing[:UNCOMPARED_SHOWN])
         more = (
             f" và {len(missing) - UNCOMPARED_SHOWN} đơn vị khác"
             if len(missing) > UNCOMPARED_SHOWN
@@ -298,43 +304,89 @@ def _print_comparison(outcome: BatchOutcome, console: Console) -> None:
 
 
 def print_batch(outcome: BatchOutcome, console: Console = out) -> None:
-    """The table of communes (all of them, or only the failed ones in a large batch), the
-    closing count and the summary workbook."""
+    """The table of communes (all of them, or only the failed ones in a large batch; report
+    names relative to the output folder, every name wrapped, never cut), the closing counts,
+    the files left unread and the summary workbook."""
     results = outcome.results
     listed = list(enumerate(results, start=1))
     if len(results) > SCREEN_ROWS:
         listed = [(number, r) for number, r in listed if not r.ok]
     if listed:
-        table = Table(show_header=True, header_style="bold")
-        table.add_column("STT", justify="right")
-        table.add_column("Đơn vị")
-        table.add_column("Tệp", overflow="fold")
-        table.add_column("Trạng thái")
-        table.add_column("Lỗi/Cảnh báo", justify="right")
-        table.add_column("Báo cáo", overflow="fold", min_width=20)
+        table = Table(show_header=True, header_style="bold", box=box.SQUARE, show_lines=True)
+        table.add_column("STT", justify="right", no_wrap=True)
+        table.add_column("Đơn vị", overflow="fold")
+        table.add_column("Sổ", overflow="fold")
+        table.add_column("Trạng thái", overflow="fold")
+        table.add_column("Báo cáo, ghi chú", overflow="fold")
         for number, result in listed:
-            status = Text(result.label, style="green" if result.ok else "bold red")
-            if result.ok and result.output is not None:
-                report = Text(safe(result.output.name))
-                if result.note:
-                    report.append(f"\n{safe(result.note)}", style="yellow")
-            else:
-                report = Text(safe(result.reason), style="red")
             table.add_row(  # names come from the workbooks: plain Text, never rich markup
                 str(number),
                 Text(safe(result.unit or "—")),
-                Text(safe(result.file.name)),
-                status,
-                f"{result.errors}/{result.warnings}",
-                report,
+                Text(safe(result.name)),
+                _status_cell(result),
+                _report_cell(result),
             )
         console.print(table)
     if len(results) > SCREEN_ROWS:
         console.print(
             f"(Bảng trên chỉ liệt kê các sổ lỗi; đủ {len(results)} đơn vị có trong sổ tổng hợp.)"
         )
-    done = len(outcome.succeeded)
-    console.print(f"Đã lập {done}/{len(results)} báo cáo; {len(outcome.failed)} sổ lỗi.")
+    for line in batch_closing_lines(outcome):
+        console.print(Text(line))
     _print_comparison(outcome, console)
     if outcome.summary_path is not None:
         console.print(f"Sổ tổng hợp: {plain(str(outcome.summary_path))}")
+
+
+def _status_cell(result: CommuneResult) -> Text:
+    colour = {"Đã lập": "green", "Đã có": "cyan"}.get(result.label, "bold red")
+    cell = Text(result.label, style=colour)
+    counts = [f"{result.errors} lỗi"] if result.errors else []
+    counts += [f"{result.warnings} cảnh báo"] if result.warnings else []
+    for count in counts:
+        cell.append(f"\n{count}", style="dim")
+    return cell
+
+
+def _report_cell(result: CommuneResult) -> Text:
+    if not result.ok:
+        return Text(safe(result.reason), style="red")
+    cell = Text(safe(result.output.name) if result.output else "")
+    if result.note:
+        cell.append(f"\n{safe(result.note)}", style="yellow")
+    return cell
+
+
+def batch_closing_lines(outcome: BatchOutcome) -> list[str]:
+    """What a batch did, counted: built, kept, duplicates, failures; where the reports are;
+    which files it did not read."""
+    from danvan_cli.batch import STATUS_DUPLICATE, STATUS_EXISTING, STATUS_FAILED, STATUS_OK
+
+    total = len(outcome.results)
+    parts = [f"Đã lập {outcome.count(STATUS_OK)}/{total} báo cáo"]
+    existing = outcome.count(STATUS_EXISTING)
+    if existing:
+        parts.append(f"{existing} báo cáo đã có, giữ nguyên")
+    duplicates = outcome.count(STATUS_DUPLICATE)
+    if duplicates:
+        parts.append(f"{duplicates} sổ trùng đơn vị")
+    parts.append(f"{outcome.count(STATUS_FAILED)} sổ lỗi")
+    lines = ["; ".join(parts) + "."]
+    if outcome.pdf:
+        built = [r for r in outcome.results if r.status == STATUS_OK]
+        made = sum(1 for r in built if r.pdf is not None)
+        missing = "" if made == len(built) else "; báo cáo nào chưa có PDF thì ghi chú lý do"
+        lines.append(f"Đã xuất PDF cho {made}/{len(built)} báo cáo mới lập{missing}.")
+    if existing:
+        lines.append(
+            "Báo cáo đã có không bị ghi đè (có thể đã được sửa tay); số liệu của chúng vẫn vào "
+            "sổ tổng hợp. Thêm --force để lập lại tất cả."
+        )
+    if outcome.out_dir is not None and any(r.output for r in outcome.results):
+        lines.append(f"Thư mục báo cáo: {safe(str(outcome.out_dir))}")
+    if outcome.skipped:
+        shown = [f"{safe(s.source.name)} ({s.why})" for s in outcome.skipped[:MAX_SKIPPED_SHOWN]]
+        more = len(outcome.skipped) - len(shown)
+        listing = ", ".join(shown) + (f" và {more} tệp khác" if more else "")
+        lines.append(f"Không đọc {len(outcome.skipped)} tệp: {listing}.")
+    return lines

@@ -13,9 +13,7 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,7 +31,7 @@ from markupsafe import Markup
 from danvan_cli import template_limits
 from danvan_cli.context import clean_text
 from danvan_cli.errors import DanvanError, TemplateError, UsageError
-from danvan_cli.output import ensure_writable, write_atomic, write_bytes_atomic
+from danvan_cli.output import ensure_writable, write_bytes_atomic
 from danvan_cli.template_limits import (
     GuardedEnvironment,
     Limits,
@@ -54,7 +52,6 @@ from danvan_cli.vietnamese import (
 TEMPLATE_NAME = "bao_cao.docx"
 
 MAX_TEMPLATE_BYTES = 50 * 1024 * 1024  # uncompressed size of all the template's members
-PDF_TIMEOUT = 180  # seconds
 
 
 # --- the packaged template -----------------------------------------------------------------
@@ -565,63 +562,21 @@ def convert_to_pdf(docx: Path, force: bool) -> Path:
     except DanvanError as err:
         if not force or not pdf.exists():
             raise
-        try:
-            pdf.unlink()
-        except OSError:
-            raise DanvanError(
-                f"{err} Tệp PDF cũ «{pdf}» không còn khớp với báo cáo mới nhưng không xóa được: "
-                "hãy xóa hoặc đóng tệp đó rồi chạy lại."
-            ) from None
-        raise DanvanError(
-            f"{err} Đã xóa tệp PDF cũ «{pdf}» vì nó không còn khớp với báo cáo mới."
-        ) from None
+        from danvan_cli.pdf import discard_old_pdf
+
+        raise DanvanError(discard_old_pdf(pdf, str(err))[0]) from None
 
 
 def _convert(docx: Path, pdf: Path, force: bool) -> Path:
+    from danvan_cli.pdf import convert_reports
+
     office = find_libreoffice()
     if office is None:
         raise DanvanError(
             "Không tìm thấy LibreOffice để xuất PDF (cần lệnh soffice hoặc libreoffice); "
             f"tệp .docx vẫn đã được ghi: «{docx}». Có thể mở tệp bằng Word rồi lưu thành PDF."
         )
-    with tempfile.TemporaryDirectory(prefix="danvan-pdf-") as work:
-        workdir = Path(work)
-        profile = (workdir / "profile").as_uri()
-        command = [
-            office,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(workdir),
-            str(docx.resolve()),
-        ]
-        try:
-            result = subprocess.run(
-                command, capture_output=True, timeout=PDF_TIMEOUT, check=False, cwd=work
-            )
-        except subprocess.TimeoutExpired:
-            raise DanvanError(
-                f"LibreOffice không xuất xong PDF sau {PDF_TIMEOUT} giây; tệp .docx vẫn đã được "
-                f"ghi: «{docx}»."
-            ) from None
-        except OSError as err:
-            raise DanvanError(
-                f"Không chạy được LibreOffice ({err.strerror}); tệp .docx vẫn đã được ghi: "
-                f"«{docx}»."
-            ) from None
-        produced = workdir / (docx.stem + ".pdf")
-        if result.returncode != 0 or not produced.is_file():
-            detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-            tail = f" ({detail[-1]})" if detail else ""
-            raise DanvanError(
-                f"LibreOffice không xuất được PDF{tail}; tệp .docx vẫn đã được ghi: «{docx}»."
-            )
-
-        def copy(temp: Path) -> None:
-            shutil.copyfile(produced, temp)
-
-        return write_atomic(pdf, copy, force)
+    (converted,) = convert_reports(office, [docx], force)
+    if converted.pdf is None:
+        raise DanvanError(f"{converted.problem.rstrip('.')}; tệp .docx vẫn đã được ghi: «{docx}».")
+    return converted.pdf

@@ -175,16 +175,24 @@ def summary_name(request: PeriodRequest, results: Sequence[CommuneResult]) -> st
     return f"tong_hop_{code}_{year if year is not None else 'khong_ro'}.xlsx"
 
 
-def ensure_summary_writable(path: Path, force: bool) -> None:
-    """Refuse an existing summary without ``--force`` (checked before any work when its name is
-    known, and again before writing)."""
+def ensure_summary_writable(path: Path, force: bool) -> bool:
+    """Whether writing the summary at ``path`` replaces a file: with ``--force``, or when the
+    summary there is still exactly as danvan wrote it (a re-run brings it up to date; it holds
+    nobody's work). A summary saved since by Excel or LibreOffice, or any other file, is refused
+    without ``--force`` (checked before any work when its name is known, and again before
+    writing)."""
     from danvan_cli.errors import OutputExistsError
+    from danvan_cli.marks import SUMMARY, mark_of
 
-    if path.exists() and not force:
-        raise OutputExistsError(
-            f"Sổ tổng hợp «{path}» đã có. danvan không ghi đè; thêm --force để ghi đè "
-            "hoặc chọn thư mục khác bằng -o."
-        )
+    if force or not path.exists():
+        return force
+    found = mark_of(path)
+    if found is not None and found.kind == SUMMARY and found.untouched:
+        return True
+    raise OutputExistsError(
+        f"Sổ tổng hợp «{path}» đã có và đã được sửa hoặc lưu lại sau khi danvan ghi ra. danvan "
+        "không ghi đè; thêm --force để ghi đè hoặc chọn thư mục khác bằng -o."
+    )
 
 
 # --- the workbook -----------------------------------------------------------------------------
@@ -274,10 +282,12 @@ def write_summary(
     """Write the summary workbook atomically (one row per workbook, a totals row); ``period``
     (the figures' ``period`` object) names the period in the title; ``compare`` (last year's
     workbooks were given) adds last year's value and the change beside each compared figure."""
-    from danvan_cli.output import write_atomic
+    from danvan_cli.marks import SUMMARY, mark_book
+    from danvan_cli.output import write_workbook_atomic
 
     book = _summary_book(results, report_date, period, compare)
-    return write_atomic(path, lambda temp: book.save(temp), force)
+    mark_book(book, SUMMARY)  # batch never reads it as a commune; a re-run may rewrite it
+    return write_workbook_atomic(path, book, force)
 
 
 def _row_values(
@@ -307,9 +317,10 @@ def _summary_book(
     compare: bool = False,
 ) -> Any:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+
+    from danvan_cli.xlsx import put_text, put_value
 
     book = Workbook()
     sheet: Worksheet = book.active
@@ -395,21 +406,19 @@ def _summary_book(
 
     def put_row(row: int, values: Sequence[object], figures: Sequence[float | None]) -> None:
         for column, value in enumerate([*values, *figures], start=1):
-            if isinstance(value, str):  # a name or reason read from a workbook
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = sheet.cell(row=row, column=column)
             cell._style = copy(prototypes[column - 1])
+            put_value(cell, value)  # names, file names and reasons come from the inputs
 
     row = first_data_row
     for number, result in enumerate(results, start=1):
-        reason = result.reason if not result.ok else result.note
         fixed_values = (
             number,
             result.unit or None,
             result.province or None,
-            result.file.name,
+            result.name,
             result.label,
-            reason or None,
+            result.remark or None,
         )
         ok = result.ok
         compared = ok and bool(result.previous)
@@ -421,10 +430,10 @@ def _summary_book(
             moved,
         )
         put_row(row, fixed_values, figures)
-        report = sheet.cell(
-            row=row, column=last, value=result.output.name if result.output else None
-        )
+        report = sheet.cell(row=row, column=last)
         report._style = copy(prototypes[last - 1])
+        if result.output is not None:
+            put_text(report, result.output.name)
         if not result.ok:
             sheet.cell(row=row, column=5)._style = copy(failed_status)
         row += 1
