@@ -486,6 +486,7 @@ def run_batch(
         raise DanvanError(_nothing_found(inputs, len(sources.skipped)))
     if request.year is not None:  # the summary's name is known: refuse before any work
         ensure_summary_writable(out_dir / summary_name(request, []), options.force)
+    previous = find_previous(compare) if compare is not None else None
     office = require_libreoffice() if options.pdf else None
     template = _load_template(options.template)  # a broken template stops the batch here
     _make_folder(out_dir)
@@ -494,7 +495,7 @@ def run_batch(
         template=options.template,
         report_date=options.report_date or dt.date.today(),
         leading_zero=options.leading_zero,
-        previous=find_previous(compare) if compare is not None else None,
+        previous=previous,
     )
     workers = min(jobs or os.cpu_count() or 1, len(sources.found))
     writer = _ReportWriter(out_dir, options)
