@@ -434,3 +434,27 @@ def test_old_pdf_that_cannot_be_deleted_fails_the_build(
         "đóng tệp đó rồi chạy lại."
     ) in flat(result.output)
     assert (cwd / "bc.pdf").read_bytes() == b"%PDF cu"
+
+
+def test_batch_checks_its_template_once_before_any_work(runner: CliRunner, cwd: Path) -> None:
+    """``batch --template`` runs the check that ``build --template`` runs (SPEC §5): errors
+    stop the batch before anything is written, warnings are shown."""
+    inputs = cwd / "cac_xa"
+    inputs.mkdir()
+    (inputs / "tan_hung.xlsx").write_bytes(SAMPLE.read_bytes())
+    broken = rewrite(
+        cwd / "hong.docx", replaced("{{ reception.visits|dem }}", "{{ reception.visits|dem }")
+    )
+    refused = invoke(runner, "batch", inputs, "--period", "9m", "--template", broken, "-o", "ra")
+    assert refused.exit_code == 1
+    no_traceback(refused)
+    assert flat(refused.output).startswith(f"Lỗi: Mẫu «{broken}» có 1 lỗi, chưa lập được báo cáo:")
+    assert not (cwd / "ra").exists()
+
+    edited = rewrite(cwd / "mau.docx", without_paragraph("{{ reception.visits|dem }}"))
+    built = invoke(runner, "batch", inputs, "--period", "9m", "--template", edited, "-o", "ra")
+    assert built.exit_code == 0, built.output
+    assert flat(built.output).startswith(
+        "Cảnh báo: Mẫu không còn in số lượt tiếp công dân (reception.visits);"
+    )
+    assert len(list((cwd / "ra").glob("*.docx"))) == 1

@@ -126,6 +126,7 @@ class BatchOutcome:
     out_dir: Path | None = None
     pdf: bool = False  # PDFs were asked for
     previous: PreviousWorkbooks | None = None  # last year's workbooks, with --so-sanh
+    template_warnings: list[str] = field(default_factory=list)  # from the --template check
 
     @property
     def succeeded(self) -> list[CommuneResult]:
@@ -244,6 +245,17 @@ def _render_chunk(sources: Sequence[Source]) -> list[_Rendered]:
         reason = _worker_error or "Lỗi không mong đợi (tiến trình con chưa sẵn sàng)."
         return [_Rendered(_failure(source, reason)) for source in sources]
     return [_render_one(source, _worker_job, _worker_template) for source in sources]
+
+
+def _checked_template(path: Path | None) -> tuple[ReportTemplate, list[str]]:
+    """The batch's template, checked once before any work as ``build --template`` checks it
+    (SPEC §5): errors stop the batch, warnings go into the outcome. Workers then load the
+    checked file."""
+    if path is None:
+        return _load_template(None), []
+    from danvan_cli.template_check import load_checked_template
+
+    return load_checked_template(path)
 
 
 def _load_template(path: Path | None) -> ReportTemplate:
@@ -488,7 +500,7 @@ def run_batch(
         ensure_summary_writable(out_dir / summary_name(request, []), options.force)
     previous = find_previous(compare) if compare is not None else None
     office = require_libreoffice() if options.pdf else None
-    template = _load_template(options.template)  # a broken template stops the batch here
+    template, template_warnings = _checked_template(options.template)
     _make_folder(out_dir)
     job = _Job(
         request=request,
@@ -516,6 +528,7 @@ def run_batch(
         out_dir=out_dir,
         pdf=options.pdf,
         previous=job.previous,
+        template_warnings=template_warnings,
     )
     try:
         from danvan_cli.summary import write_summary

@@ -533,6 +533,8 @@ def batch(
         outcome = run_batch(
             inputs, request, options, output, jobs, progress, compare, start_method=start_method
         )
+    for warning in outcome.template_warnings:
+        _warn(warning)
     print_batch(outcome)
     if outcome.summary_error is not None:
         raise outcome.summary_error
