@@ -1156,11 +1156,454 @@ def build_loi_mau(path: Path) -> None:
     save_reproducibly(wb, path)
 
 
+# --------------------------------------------------------------------------- per-dossier export
+
+# The province system's "Danh sách hồ sơ" of UBND xã Tân Hưng, as it exports it: title rows,
+# a two-row header (a merged group "Thời gian" over Tiếp nhận | Hẹn trả | Trả kết quả),
+# the system's own column names, timestamps, codes and channels in mixed case, and the
+# citizens' personal data (invented). Its dossiers reproduce MotCua month by month: for every
+# period t1…t9, q1…q3, 3m, 6m and 9m of 2024 (nd09 windows), --ho-so gives MotCua's figures.
+
+EXPORT_HEADER = [
+    "STT",
+    "Số hồ sơ",
+    "Tên thủ tục",
+    "Tên lĩnh vực",
+    "Chủ hồ sơ",
+    "Số giấy tờ",
+    "Địa chỉ",
+    "Số điện thoại",
+    "Hình thức nộp",
+    "Thời gian",  # the group over the next two columns
+    None,
+    None,
+    "Tình trạng",
+]
+EXPORT_TIMES = ["Tiếp nhận", "Hẹn trả", "Trả kết quả"]  # under "Thời gian"
+EXPORT_WIDTHS = [6, 28, 44, 30, 22, 15, 28, 13, 16, 17, 17, 17, 16]
+EXPORT_TITLES = [
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG",
+    "HỆ THỐNG THÔNG TIN GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
+    "DANH SÁCH HỒ SƠ",
+    "Đơn vị: UBND xã Tân Hưng - Từ ngày 01/12/2023 đến ngày 19/09/2024",
+]
+EXPORT_HEADER_ROW = len(EXPORT_TITLES) + 2  # a blank row under the titles
+STAMP_FORMAT = "DD/MM/YYYY HH:MM"
+
+# Field -> (procedures, workdays from reception to the due date).
+FIELD_WORK: dict[str, tuple[list[str], int]] = {
+    "Tư pháp - Hộ tịch": (
+        ["Đăng ký khai sinh", "Đăng ký kết hôn", "Đăng ký khai tử", "Xác nhận tình trạng hôn nhân"],
+        3,
+    ),
+    "Chứng thực": (
+        ["Chứng thực bản sao từ bản chính", "Chứng thực chữ ký trong giấy tờ, văn bản"],
+        1,
+    ),
+    "Lao động - Thương binh và Xã hội": (
+        [
+            "Đăng ký hưởng trợ cấp xã hội hàng tháng",
+            "Xác nhận hộ làm nông nghiệp có mức sống trung bình",
+        ],
+        7,
+    ),
+    "Đất đai": (["Hòa giải tranh chấp đất đai", "Xác nhận nguồn gốc sử dụng đất"], 10),
+    "Văn hóa": (["Công nhận danh hiệu Gia đình văn hóa", "Công nhận câu lạc bộ thể thao cơ sở"], 5),
+}
+ONLINE_WORDS = ["Trực tuyến", "DVC trực tuyến", "Nộp trực tuyến", "TRỰC TUYẾN", "Online"]
+DIRECT_WORDS = ["Trực tiếp", "Tại quầy", "trực tiếp", "Nộp trực tiếp"]
+DONE_WORDS = ["Đã trả kết quả", "Hoàn thành", "đã trả kết quả", "Đã có kết quả"]
+
+
+def add_workdays(day: date, count: int) -> date:
+    """The ``count``-th working day after ``day`` (``day`` itself when 0)."""
+    while count > 0:
+        day = next_workday(day + timedelta(days=1))
+        count -= 1
+    return day
+
+
+def month_window(month: int) -> tuple[date, date]:
+    """Reporting month ``month`` of YEAR under nd09: the 15th of the month before to the 14th."""
+    start = date(YEAR - 1, 12, 15) if month == 1 else date(YEAR, month - 1, 15)
+    return start, date(YEAR, month, 14)
+
+
+def workdays(start: date, end: date) -> list[date]:
+    return [
+        start + timedelta(days=n)
+        for n in range((end - start).days + 1)
+        if is_workday(start + timedelta(days=n))
+    ]
+
+
+def export_dossiers() -> list[dict[str, Any]]:
+    """Every dossier of the export: (field, channel, received, due, result, status) facts, in
+    no particular order; times of day are added when writing."""
+    dossiers: list[dict[str, Any]] = []
+    pending: dict[str, list[dict[str, Any]]] = {field: [] for field in DOSSIER_IN}
+    for month in range(1, 10):
+        start, end = month_window(month)
+        days = workdays(start, end)
+        for field, (online, direct) in DOSSIER_IN.items():
+            _, span = FIELD_WORK[field]
+            # last month's open dossiers end in this month: in time (early) or late
+            for dossier in pending[field]:
+                overdue = dossier["due"] < month_window(month - 1)[1]
+                dossier["result"] = add_workdays(next_workday(start), 2 if overdue else 0)
+                if overdue:
+                    assert dossier["result"] > dossier["due"]
+                else:
+                    assert dossier["result"] < dossier["due"]
+            carried_late = sum(1 for d in pending[field] if d["result"] > d["due"])
+            count = online[month - 1] + direct[month - 1]
+            channels = ["online"] * online[month - 1] + ["direct"] * direct[month - 1]
+            new = [
+                {
+                    "field": field,
+                    "channel": channel,
+                    "received": days[i * len(days) // count],
+                    "first": month == 1 and i == 0,
+                }
+                for i, channel in enumerate(channels)
+            ]
+            in_time, overdue_open = DOSSIER_OPEN.get((field, month), (0, 0))
+            late = DOSSIER_LATE.get((field, month), 0) - carried_late
+            assert late >= 0 and count >= in_time + overdue_open + late
+            opened: list[dict[str, Any]] = []
+            for position, dossier in enumerate(new):
+                if position < overdue_open:  # received first, overdue by the month's end
+                    dossier["received"] = days[0]
+                    dossier["due"] = add_workdays(days[0], 3)
+                    opened.append(dossier)
+                elif position >= count - in_time:  # received last, due after the month
+                    dossier["received"] = days[-1 - (count - 1 - position)]
+                    dossier["due"] = add_workdays(dossier["received"], max(span, 3) + 1)
+                    opened.append(dossier)
+                elif position < overdue_open + late:  # resolved late within the month
+                    dossier["due"] = add_workdays(dossier["received"], 2)
+                    dossier["result"] = add_workdays(dossier["due"], 2)
+                    assert dossier["result"] <= end
+                else:  # resolved before its due date, within the month
+                    dossier["due"] = add_workdays(dossier["received"], span)
+                    dossier["result"] = min(add_workdays(dossier["received"], span - 1), days[-1])
+                    assert dossier["result"] < dossier["due"]
+            dossiers += new
+            pending[field] = opened
+    assert not any(pending.values()), "month 9 closes every dossier"
+    # Before the window (ended before 15/12/2023) and after it (from 16/9/2024): in the
+    # export, as real exports overlap, but in no 9-month figure.
+    dossiers += [
+        {
+            "field": "Tư pháp - Hộ tịch",
+            "channel": "online",
+            "received": date(2023, 12, 4),
+            "due": date(2023, 12, 7),
+            "result": date(2023, 12, 6),
+        },
+        {
+            "field": "Chứng thực",
+            "channel": "direct",
+            "received": date(2023, 12, 5),
+            "due": date(2023, 12, 6),
+            "result": date(2023, 12, 6),
+            "status": "Trả lại",
+        },
+        {
+            "field": "Đất đai",
+            "channel": "direct",
+            "received": date(2023, 12, 8),
+            "due": date(2023, 12, 22),
+            "result": date(2023, 12, 14),
+        },
+        {
+            "field": "Tư pháp - Hộ tịch",
+            "channel": "online",
+            "received": date(2024, 9, 16),
+            "due": date(2024, 9, 19),
+            "result": date(2024, 9, 18),
+        },
+        {
+            "field": "Chứng thực",
+            "channel": "direct",
+            "received": date(2024, 9, 17),
+            "due": date(2024, 9, 18),
+            "status": "Đang xử lý",
+        },
+        {
+            "field": "Đất đai",
+            "channel": "online",
+            "received": date(2024, 9, 18),
+            "due": date(2024, 10, 2),
+            "status": "Chờ bổ sung",
+        },
+        {
+            "field": "Văn hóa",
+            "channel": "direct",
+            "received": date(2024, 9, 19),
+            "due": date(2024, 9, 26),
+            "status": "Đang xử lý",
+        },
+    ]
+    return dossiers
+
+
+def export_rows(people: FakePeople) -> list[list[Any]]:
+    """The export's data rows, sorted by reception time as the system lists them."""
+    rng = random.Random(19092024)
+    order = list(DOSSIER_IN)
+    stamped: list[tuple[datetime, int, dict[str, Any]]] = []
+    for number, dossier in enumerate(export_dossiers()):
+        if dossier.get("first"):  # the first dossiers of the year, in MotCua's field order
+            minutes = 7 * 60 + 30 + order.index(dossier["field"])
+        else:
+            minutes = rng.randrange(8 * 60, 16 * 60 + 30)
+        moment = datetime.combine(dossier["received"], datetime.min.time())
+        stamped.append((moment + timedelta(minutes=minutes), number, dossier))
+    stamped.sort(key=lambda item: (item[0], item[1]))
+    rows: list[list[Any]] = []
+    per_day: dict[date, int] = {}
+    for position, (moment, _, dossier) in enumerate(stamped, start=1):
+        day = moment.date()
+        per_day[day] = per_day.get(day, 0) + 1
+        agency = "h29" if position % 11 == 0 else "H29"
+        code = f"000.00.19.{agency}-{day:%y%m%d}-{per_day[day]:04d}"
+        procedures, _ = FIELD_WORK[dossier["field"]]
+        name, address, ident = people.person()
+        if position == 5:
+            name, ident = CANARY_NAME, CANARY_ID
+        phone = f"09{rng.randrange(10**8):08d}"
+        words = ONLINE_WORDS if dossier["channel"] == "online" else DIRECT_WORDS
+        received: Any = moment
+        if position % 9 == 0:  # some exports write dates as text
+            received = moment.strftime("%d/%m/%Y %H:%M")
+        due = datetime.combine(dossier["due"], datetime.min.time()) + timedelta(hours=17)
+        result: Any = None
+        if dossier.get("result") is not None:
+            result = datetime.combine(dossier["result"], datetime.min.time()) + timedelta(
+                minutes=rng.randrange(8 * 60, 17 * 60)
+            )
+        status = dossier.get("status") or (rng.choice(DONE_WORDS) if result else "Đang xử lý")
+        rows.append(
+            [
+                position,
+                code,
+                procedures[position % len(procedures)],
+                dossier["field"],
+                name,
+                ident,
+                address,
+                phone,
+                words[position % len(words)],
+                received,
+                due,
+                result,
+                status,
+            ]
+        )
+    return rows
+
+
+def write_export(ws: Worksheet, rows: Sequence[Sequence[Any]]) -> None:
+    """Title rows, the two-row header with its merged cells, then the rows."""
+    width = len(EXPORT_HEADER)
+    for number, title in enumerate(EXPORT_TITLES, start=1):
+        ws.cell(row=number, column=1, value=title).font = Font(bold=number <= 3)
+        ws.merge_cells(start_row=number, start_column=1, end_row=number, end_column=width)
+        ws.cell(row=number, column=1).alignment = Alignment(horizontal="center")
+    top = EXPORT_HEADER_ROW
+    group = EXPORT_HEADER.index("Thời gian") + 1
+    for col, name in enumerate(EXPORT_HEADER, start=1):
+        if name is None:
+            continue
+        cell = ws.cell(row=top, column=col, value=name)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if col == group:
+            ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + 2)
+        else:
+            ws.merge_cells(start_row=top, start_column=col, end_row=top + 1, end_column=col)
+    for offset, name in enumerate(EXPORT_TIMES):
+        cell = ws.cell(row=top + 1, column=group + offset, value=name)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    for r, values in enumerate(rows, start=top + 2):
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=col, value=value)
+            if isinstance(value, datetime):
+                cell.number_format = STAMP_FORMAT
+    for col, size in enumerate(EXPORT_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = size
+    ws.freeze_panes = ws.cell(row=top + 2, column=1)
+
+
+def build_export(path: Path) -> None:
+    wb = new_workbook()
+    wb.properties.title = "Danh sách hồ sơ"
+    write_export(wb.create_sheet("DanhSachHoSo"), export_rows(FakePeople(seed=16092024)))
+    save_reproducibly(wb, path)
+
+
+# Every mistake planted in ho_so_loi.xlsx, a small export with a one-row header (other names
+# the systems use) under two title rows: cell, severity, issue code, what is wrong.
+HO_SO_MISTAKES: list[dict[str, Any]] = [
+    {
+        "cell": "A6",
+        "severity": "lỗi",
+        "code": "duplicate-dossier",
+        "what": "Mã hồ sơ của dòng 4 viết thường, có dấu cách",
+    },
+    {
+        "cell": "E7",
+        "severity": "lỗi",
+        "code": "due-before-received",
+        "what": "Hạn xử lý 04/03/2024 trước ngày nhận 05/03/2024",
+    },
+    {
+        "cell": "F8",
+        "severity": "lỗi",
+        "code": "result-before-received",
+        "what": "Ngày hoàn thành 01/03/2024 trước ngày nhận 06/03/2024",
+    },
+    {"cell": "C9", "severity": "lỗi", "code": "bad-choice", "what": "Kênh nộp «Fax»"},
+    {"cell": "G10", "severity": "lỗi", "code": "bad-choice", "what": "Trạng thái «Đang chờ»"},
+    {
+        "cell": "F11",
+        "severity": "lỗi",
+        "code": "ended-without-result",
+        "what": "Đã trả kết quả nhưng không có ngày hoàn thành",
+    },
+    {
+        "cell": "G12",
+        "severity": "cảnh báo",
+        "code": "open-with-result",
+        "what": "Đang xử lý nhưng đã có ngày hoàn thành",
+    },
+    {"cell": "D13", "severity": "lỗi", "code": "bad-date", "what": "Ngày nhận «31/02/2024 08:00»"},
+    {"cell": "A14", "severity": "lỗi", "code": "required", "what": "Mã hồ sơ để trống"},
+]
+FAULTY_HEADER = [
+    "Mã hồ sơ",
+    "Lĩnh vực",
+    "Kênh nộp",
+    "Ngày nhận",
+    "Hạn xử lý",
+    "Ngày hoàn thành",
+    "Trạng thái hồ sơ",
+    "Người nộp",
+    "CCCD",
+    "Email",
+]
+
+
+def build_faulty_export(path: Path) -> None:
+    stamp = "05/03/2024 08:30"
+    good = [
+        "Tư pháp - Hộ tịch",
+        "Trực tuyến",
+        stamp,
+        "08/03/2024",
+        "07/03/2024 10:00",
+        "Đã trả kết quả",
+    ]
+    rows: list[list[Any]] = [
+        ["000.00.19.H29-240305-0101", *good],
+        ["000.00.19.H29-240305-0102", *good],
+        ["000.00.19.h29 - 240305-0101", *good],  # the first code again
+        [
+            "000.00.19.H29-240305-0103",
+            "Chứng thực",
+            "Trực tiếp",
+            stamp,
+            "04/03/2024",
+            "05/03/2024",
+            "Đã trả kết quả",
+        ],
+        [
+            "000.00.19.H29-240306-0101",
+            "Chứng thực",
+            "Trực tiếp",
+            "06/03/2024 09:00",
+            "07/03/2024",
+            "01/03/2024",
+            "Đã trả kết quả",
+        ],
+        [
+            "000.00.19.H29-240306-0102",
+            "Đất đai",
+            "Fax",
+            "06/03/2024",
+            "20/03/2024",
+            None,
+            "Đang xử lý",
+        ],
+        [
+            "000.00.19.H29-240306-0103",
+            "Đất đai",
+            "Trực tiếp",
+            "06/03/2024",
+            "20/03/2024",
+            None,
+            "Đang chờ",
+        ],
+        [
+            "000.00.19.H29-240307-0101",
+            "Văn hóa",
+            "Bưu chính",
+            "07/03/2024",
+            "14/03/2024",
+            None,
+            "Đã trả kết quả",
+        ],
+        [
+            "000.00.19.H29-240307-0102",
+            "Văn hóa",
+            "Trực tuyến",
+            "07/03/2024",
+            "14/03/2024",
+            "12/03/2024 15:00",
+            "Đang xử lý",
+        ],
+        [
+            "000.00.19.H29-240307-0103",
+            "Đất đai",
+            "Trực tuyến",
+            "31/02/2024 08:00",
+            "14/03/2024",
+            None,
+            "Đang xử lý",
+        ],
+        [None, "Đất đai", "Trực tuyến", "07/03/2024", "21/03/2024", None, "Chờ bổ sung"],
+    ]
+    people = FakePeople(seed=7032024)
+    for row in rows:
+        name, _, ident = people.person()
+        row += [name, ident, f"{fold_ascii(name)}@example.com"]
+    wb = new_workbook()
+    wb.properties.title = "Danh sách hồ sơ (có lỗi)"
+    ws = wb.create_sheet("Sheet1")
+    ws.cell(row=1, column=1, value="DANH SÁCH HỒ SƠ TIẾP NHẬN THÁNG 3/2024")
+    write_rows = [FAULTY_HEADER, *rows]
+    for r, values in enumerate(write_rows, start=3):
+        for col, value in enumerate(values, start=1):
+            ws.cell(row=r, column=col, value=value)
+    save_reproducibly(wb, path)
+
+
+def fold_ascii(name: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in plain if ch.isascii() and ch.isalnum()).lower()
+
+
 def main() -> None:
     build_tan_hung(HERE / "tan_hung_2024.xlsx")
     build_loi_mau(HERE / "loi_mau.xlsx")
-    print("Đã tạo:", HERE / "tan_hung_2024.xlsx")
-    print("Đã tạo:", HERE / "loi_mau.xlsx")
+    build_export(HERE / "tan_hung_ho_so_2024.xlsx")
+    build_faulty_export(HERE / "ho_so_loi.xlsx")
+    for name in ("tan_hung_2024", "loi_mau", "tan_hung_ho_so_2024", "ho_so_loi"):
+        print("Đã tạo:", HERE / f"{name}.xlsx")
 
 
 if __name__ == "__main__":

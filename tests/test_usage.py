@@ -94,11 +94,11 @@ def usage_error(runner: CliRunner, *args: str) -> str:
 
 
 def test_unknown_option(runner: CliRunner) -> None:
-    assert usage_error(runner, "validate", "--khong-co", str(SAMPLE)) == (
+    assert usage_error(runner, "validate", "--khong-ton-tai", str(SAMPLE)) == (
         "Cách dùng: danvan validate [TUỲ CHỌN] [SỔ]...\n"
         "Xem trợ giúp: danvan validate --help\n"
         "\n"
-        "Lỗi: Không có tuỳ chọn --khong-co.\n"
+        "Lỗi: Không có tuỳ chọn --khong-ton-tai.\n"
     )
 
 

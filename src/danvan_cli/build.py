@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,23 +91,41 @@ def resolve_workbook(
     )
 
 
-def refusal(report: Report, role: str = "Sổ") -> InvalidWorkbookError:
-    """The error for a workbook that holds errors, listing each one with its cell; ``role``
-    names the workbook in the headline (last year's is ``Sổ so sánh (năm trước)``)."""
-    name = Path(report.file).name
-    if report.fatal:
+def refusal(
+    report: Report, role: str = "Sổ", exports: Sequence[Report] = ()
+) -> InvalidWorkbookError:
+    """The error for a workbook, or the per-dossier exports read with it (``--ho-so``), that
+    hold errors, listing each one with its file and cell; ``role`` names the workbook in the
+    headline (last year's is ``Sổ so sánh (năm trước)``)."""
+    failed = [each for each in (report, *exports) if not each.ok]
+    if failed == [report] and report.fatal:
+        name = Path(report.file).name
         fatal = report.fatal if role == "Sổ" else f"{role} «{name}»: {report.fatal}"
         return InvalidWorkbookError(fatal, report)
-    errors = report.errors
-    lines = [f"{role} «{name}» có {len(errors)} lỗi, chưa lập được báo cáo:"]
-    for issue in errors[:MAX_LISTED_ERRORS]:
-        where = issue.ref or name
-        column = f" ({issue.column})" if issue.column else ""
-        lines.append(f"  {where}{column}: {issue.message} → {issue.hint}")
-    if len(errors) > MAX_LISTED_ERRORS:
-        lines.append(f"  … và {len(errors) - MAX_LISTED_ERRORS} lỗi khác.")
-    lines.append(f'Xem đủ bằng: danvan validate "{report.file}"')
+    lines: list[str] = []
+    for each in failed:
+        name = Path(each.file).name
+        if each.fatal:
+            lines.append(each.fatal)
+            continue
+        errors = each.errors
+        what = role if each is report else "Danh sách hồ sơ"
+        lines.append(f"{what} «{name}» có {len(errors)} lỗi, chưa lập được báo cáo:")
+        for issue in errors[:MAX_LISTED_ERRORS]:
+            where = issue.ref or name
+            column = f" ({issue.column})" if issue.column else ""
+            lines.append(f"  {where}{column}: {issue.message} → {issue.hint}")
+        if len(errors) > MAX_LISTED_ERRORS:
+            lines.append(f"  … và {len(errors) - MAX_LISTED_ERRORS} lỗi khác.")
+    if any(not each.fatal for each in failed):
+        command = f'danvan validate "{report.file}"'
+        command += "".join(f' --ho-so "{each.file}"' for each in exports)
+        lines.append(f"Xem đủ bằng: {command}")
     return InvalidWorkbookError("\n".join(lines), report)
+
+
+SHOWN_WARNINGS = frozenset({"mot-cua-set-aside"})
+"""Warnings that change where figures come from: said in full by figures, build and batch."""
 
 
 @dataclass(frozen=True)
@@ -117,18 +136,34 @@ class Computed:
     figures: Figures
     report: Report
     previous_report: Report | None = None  # last year's workbook, when compared with it
+    exports: tuple[Report, ...] = ()
 
     @property
     def warnings(self) -> list[str]:
         """What the user should know about these figures before trusting them."""
+        from danvan_cli.figures import MOT_CUA_SOURCE
+
         notes: list[str] = []
-        if self.period.year != self.data.info.year:
+        mot_cua = self.figures.dossiers.source == MOT_CUA_SOURCE
+        if mot_cua and self.period.year != self.data.info.year:
             notes.append(
                 f"Năm báo cáo {self.period.year} khác năm của sổ ({self.data.info.year}): "
                 "số liệu hồ sơ một cửa (ghi theo tháng, không ghi năm) không được tính."
             )
-        if self.report.warnings:
-            notes.append(f"Sổ có {len(self.report.warnings)} cảnh báo; xem bằng danvan validate.")
+        shown = [issue.message for issue in self.report.warnings if issue.code in SHOWN_WARNINGS]
+        notes += shown
+        if len(self.report.warnings) > len(shown):
+            more = "thêm " if shown else ""
+            notes.append(
+                f"Sổ có {more}{len(self.report.warnings) - len(shown)} cảnh báo; xem bằng "
+                "danvan validate."
+            )
+        for export in self.exports:
+            if export.warnings:
+                notes.append(
+                    f"Danh sách hồ sơ «{Path(export.file).name}» có {len(export.warnings)} "
+                    "cảnh báo; xem bằng danvan validate."
+                )
         previous = self.previous_report
         if previous is not None and previous.warnings:
             from danvan_cli.compare import COMPARISON_ROLE
@@ -140,18 +175,22 @@ class Computed:
         return notes
 
 
-def compute_for(path: Path, request: PeriodRequest, compare: Path | None = None) -> Computed:
-    """Read, check and compute; raise InvalidWorkbookError for a workbook with errors. With
-    ``compare`` (last year's workbook), the figures gain the same period of last year."""
+def compute_for(
+    path: Path, request: PeriodRequest, compare: Path | None = None, ho_so: Sequence[Path] = ()
+) -> Computed:
+    """Read, check and compute (with the per-dossier exports ``ho_so``, if any); raise
+    InvalidWorkbookError when the workbook or an export holds errors. With ``compare`` (last
+    year's workbook), the figures gain the same period of last year."""
     from danvan_cli.figures import compute_figures
     from danvan_cli.reading import load
 
-    loaded = load(path)
+    loaded = load(path, ho_so=ho_so)
     if loaded.data is None:
-        raise refusal(loaded.report)
+        raise refusal(loaded.report, exports=loaded.exports)
     period = request.resolve(loaded.data.info.year)
     figures = compute_figures(loaded.data, period)
-    computed = Computed(path, loaded.data, period, figures, loaded.report)
+    exports = tuple(loaded.exports)
+    computed = Computed(path, loaded.data, period, figures, loaded.report, exports=exports)
     return with_previous(computed, compare) if compare is not None else computed
 
 
@@ -233,6 +272,7 @@ def build_report(
     template: ReportTemplate | None = None,
     out_dir: Path | None = None,
     compare: Path | None = None,
+    ho_so: Sequence[Path] = (),
 ) -> BuildResult:
     """Everything ``danvan build`` does for one workbook; ``template`` may be prepared once and
     shared by many calls (batch); ``compare`` is last year's workbook."""
@@ -249,7 +289,7 @@ def build_report(
         from danvan_cli.template_check import load_checked_template
 
         template, notes = load_checked_template(options.template)
-    computed = compute_for(path, request, compare)
+    computed = compute_for(path, request, compare, ho_so)
     target = output or (out_dir or Path.cwd()) / default_output_name(computed)
     ensure_writable(target, options.force, OUTPUT_OPTION)
     if options.pdf:  # never a new report beside an old PDF

@@ -28,6 +28,7 @@ from danvan_cli.vietnamese import (
     parse_date,
     parse_decimal,
     parse_integer,
+    parse_timestamp,
 )
 from danvan_cli.workbook import is_blank
 
@@ -76,7 +77,7 @@ def parse_cell(column: Column, value: object) -> Any:
     if kind is Kind.TEXT:
         return text_of(value)
     if kind is Kind.DATE:
-        return parse_date(value)
+        return parse_timestamp(value) if column.timestamp else parse_date(value)
     if kind in (Kind.COUNT, Kind.YEAR, Kind.MONTH):
         return parse_integer(value)
     if kind is Kind.DECIMAL:
@@ -97,7 +98,8 @@ def converter(column: Column, epoch: dt.date = EXCEL_EPOCH) -> Callable[[object]
     if kind is Kind.TEXT:
         return lambda raw: raw.strip() if type(raw) is str else text_of(raw)
     if kind is Kind.DATE:
-        return lambda raw: raw if type(raw) is dt.date else parse_date(raw, epoch)
+        parse = parse_timestamp if column.timestamp else parse_date
+        return lambda raw: raw if type(raw) is dt.date else parse(raw, epoch)
     if kind is Kind.COUNT:
 
         def count(raw: object) -> int:

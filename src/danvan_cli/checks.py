@@ -124,7 +124,9 @@ ISSUE_TYPES: dict[str, IssueType] = {
             "total-mismatch",
             E,
             "Tổng tiếp nhận không khớp",
-            "Tổng tiếp nhận phải bằng Trực tuyến + Trực tiếp + Bưu chính; sửa số kênh hoặc tổng.",
+            "Tổng tiếp nhận phải bằng Trực tuyến + Trực tiếp + Bưu chính, hoặc bằng tổng đó "
+            "cộng Kỳ trước chuyển sang (như cột «Tổng số» của mẫu II.06a); sửa số kênh hoặc "
+            "tổng.",
         ),
         IssueType(
             "dossier-overflow",
@@ -145,6 +147,46 @@ ISSUE_TYPES: dict[str, IssueType] = {
             E,
             "Trùng lĩnh vực trong tháng",
             "Mỗi lĩnh vực chỉ có một dòng cho mỗi tháng; gộp hoặc xóa dòng trùng.",
+        ),
+        IssueType(
+            "duplicate-dossier",
+            E,
+            "Trùng mã hồ sơ",
+            "Mỗi hồ sơ chỉ có một dòng trong danh sách (kể cả khi ghép nhiều tệp xuất): xóa "
+            "dòng trùng, hoặc bỏ tệp xuất bị đưa vào hai lần.",
+        ),
+        IssueType(
+            "due-before-received",
+            E,
+            "Ngày hẹn trả trước ngày tiếp nhận",
+            "Kiểm tra lại hai ngày của hồ sơ (ngày viết trước tháng); sửa theo hệ thống một cửa.",
+        ),
+        IssueType(
+            "result-before-received",
+            E,
+            "Ngày có kết quả trước ngày tiếp nhận",
+            "Kiểm tra lại hai ngày của hồ sơ (ngày viết trước tháng); sửa theo hệ thống một cửa.",
+        ),
+        IssueType(
+            "ended-without-result",
+            E,
+            "Hồ sơ đã kết thúc nhưng thiếu ngày có kết quả",
+            "Ghi Ngày có kết quả (ngày trả kết quả, trả lại, rút hoặc dừng xử lý), hoặc sửa "
+            "Trạng thái nếu hồ sơ chưa xong.",
+        ),
+        IssueType(
+            "open-with-result",
+            W,
+            "Hồ sơ đang xử lý nhưng đã có ngày có kết quả",
+            "danvan coi hồ sơ đã kết thúc vào ngày có kết quả; nếu hồ sơ chưa xong, xóa ngày "
+            "đó, nếu đã xong, sửa Trạng thái.",
+        ),
+        IssueType(
+            "mot-cua-set-aside",
+            W,
+            "Trang MotCua không được dùng",
+            "Số liệu hồ sơ đã lấy từ danh sách hồ sơ (HoSo); có thể xóa các dòng MotCua để "
+            "khỏi nhầm.",
         ),
         IssueType(
             "procedure-overflow",
@@ -192,7 +234,7 @@ ISSUE_TYPES: dict[str, IssueType] = {
             W,
             "Trang không dùng",
             "Nếu đây là một trang của mẫu, sửa tên trang cho đúng (ThongTin, TiepCongDan, "
-            "DonThu, MotCua, ThuTuc, VanBan, MoHinh, NoiDung); trang riêng của đơn vị thì "
+            "DonThu, MotCua, HoSo, ThuTuc, VanBan, MoHinh, NoiDung); trang riêng của đơn vị thì "
             "không cần sửa.",
         ),
     )
@@ -303,11 +345,17 @@ def check_dossiers(
     """Typed totals, resolved+open within what there was, duplicates, carry-over continuity."""
     by_field: dict[str, dict[int, DossierMonth]] = defaultdict(dict)
     for row in rows:
-        if row.total is not None and row.total != row.received:
+        # Form II.06a's "Tổng số" includes "Từ kỳ trước": either total is right.
+        if row.total is not None and row.total not in (row.received, row.received + row.carried):
+            also = (
+                f" (cộng kỳ trước chuyển sang {row.carried}: {row.received + row.carried})"
+                if row.carried
+                else ""
+            )
             report.add(
                 "total-mismatch",
                 f"Tổng tiếp nhận ghi {row.total} nhưng Trực tuyến {row.online} + Trực tiếp "
-                f"{row.direct} + Bưu chính {row.postal} = {row.received}.",
+                f"{row.direct} + Bưu chính {row.postal} = {row.received}{also}.",
                 sheet,
                 _ref(columns, "total", row.row),
                 "Tổng tiếp nhận",
@@ -416,3 +464,120 @@ def check_receptions(
             _ref(columns, "kind", number),
             "Phân loại",
         )
+
+
+# --- the per-dossier list (HoSo) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierListPart:
+    """One part of the per-dossier list — the workbook's HoSo sheet or one ``--ho-so``
+    export — as read: its report, where it lies, and its typed columns (None where a cell is
+    wrong) with row numbers and validity flags."""
+
+    report: Report
+    file: str  # the file's name, to point at a cell of another part
+    sheet: str
+    columns: CellOf
+    numbers: Sequence[int]
+    typed: Mapping[str, Sequence[Any]]
+    valid: Sequence[int]
+
+
+def check_dossier_lists(parts: Sequence[DossierListPart]) -> None:
+    """The checks of SPEC §1 HoSo over the parts of one list: each row's dates and status,
+    and each Mã hồ sơ once in the whole list (a duplicate names the first cell, in its file
+    when another part holds it). Codes are matched, never quoted."""
+    from danvan_cli.vietnamese import column_letter
+
+    # A code as matched: case and every space ignored ("000.00.19.h29 - 240305" is
+    # "000.00.19.H29-240305"); written out in the loop, since an export has 100.000 codes.
+    keys = [
+        ["".join(c.split()).casefold() if c else "" for c in p.typed.get("code", ())] for p in parts
+    ]
+    for part in parts:
+        _check_dossier_rows(part)
+    every = [key for part_keys in keys for key in part_keys if key]
+    if len(set(every)) == len(every):
+        return  # no code twice: the common case, told at C speed
+    seen: dict[str, tuple[int, str]] = {}  # code key -> (part, ref of its first cell)
+    for position, (part, part_keys) in enumerate(zip(parts, keys, strict=True)):
+        at = part.columns.get("code")
+        if at is None:
+            continue
+        letter = column_letter(at)
+        for number, key in zip(part.numbers, part_keys, strict=True):
+            if not key:
+                continue
+            ref = f"{part.sheet}!{letter}{number}"
+            first = seen.setdefault(key, (position, ref))
+            if first == (position, ref):
+                continue
+            where = f"ô {first[1]}"
+            if first[0] != position:
+                where += f" của tệp «{parts[first[0]].file}»"
+            part.report.add(
+                "duplicate-dossier",
+                f"Mã hồ sơ trùng với {where} (không kể chữ hoa/thường và dấu cách).",
+                part.sheet,
+                f"{letter}{number}",
+                "Mã hồ sơ",
+            )
+
+
+def _day(day: Any) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def _check_dossier_rows(part: DossierListPart) -> None:
+    """Dates before Ngày tiếp nhận, an ended status without Ngày có kết quả (errors), an
+    ongoing one with it (a warning: the date wins)."""
+    from danvan_cli.schema import DOSSIER_STATUSES, ENDED_STATUSES
+
+    typed, columns, report, sheet = part.typed, part.columns, part.report, part.sheet
+    received, due = typed.get("received"), typed.get("due")
+    if received is None or due is None:
+        return
+    blank: list[Any] = [None] * len(part.numbers)
+    results, statuses = typed.get("result", blank), typed.get("status", blank)
+    labels = {choice.key: choice.label for choice in DOSSIER_STATUSES}
+    rows = zip(part.valid, part.numbers, received, due, results, statuses, strict=True)
+    for ok, number, start, deadline, result, status in rows:
+        if not ok:
+            continue
+        if deadline < start:
+            report.add(
+                "due-before-received",
+                f"Ngày hẹn trả {_day(deadline)} trước Ngày tiếp nhận {_day(start)}.",
+                sheet,
+                _ref(columns, "due", number),
+                "Ngày hẹn trả",
+            )
+        if result is not None and result < start:
+            report.add(
+                "result-before-received",
+                f"Ngày có kết quả {_day(result)} trước Ngày tiếp nhận {_day(start)}.",
+                sheet,
+                _ref(columns, "result", number),
+                "Ngày có kết quả",
+            )
+        if status is None:
+            continue
+        if result is None and status in ENDED_STATUSES:
+            report.add(
+                "ended-without-result",
+                f"Trạng thái «{labels[status]}» là hồ sơ đã kết thúc nhưng ô Ngày có kết quả "
+                "để trống.",
+                sheet,
+                _ref(columns, "result", number) or _ref(columns, "status", number),
+                "Ngày có kết quả" if "result" in columns else "Trạng thái",
+            )
+        elif result is not None and status not in ENDED_STATUSES:
+            report.add(
+                "open-with-result",
+                f"Trạng thái «{labels[status]}» nhưng hồ sơ có Ngày có kết quả {_day(result)}: "
+                "danvan coi hồ sơ đã kết thúc ngày đó.",
+                sheet,
+                _ref(columns, "status", number),
+                "Trạng thái",
+            )

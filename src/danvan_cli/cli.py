@@ -260,6 +260,16 @@ CompareOpt = Annotated[
         "(tăng, giảm bao nhiêu); mặc định: so_sanh trong danvan.toml.",
     ),
 ]
+HoSoOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--ho-so",
+        metavar="TỆP",
+        help="Danh sách hồ sơ xuất từ Hệ thống thông tin giải quyết thủ tục hành chính (mỗi "
+        "dòng một hồ sơ); ghi nhiều lần cho nhiều tệp (ví dụ mỗi tháng một tệp). Mặc định: "
+        "ho_so trong danvan.toml.",
+    ),
+]
 
 
 def _settings() -> Settings:
@@ -301,6 +311,16 @@ def _same_file(first: Path, second: Path) -> bool:
         return first.samefile(second)
     except OSError:
         return first.resolve() == second.resolve()
+
+
+def _exports(settings: Settings, ho_so: list[Path] | None, file: Path | None) -> tuple[Path, ...]:
+    """The per-dossier exports: those named on the command line, else danvan.toml's when the
+    workbook is the folder's own (not named, or the one danvan.toml names)."""
+    if ho_so:
+        return tuple(ho_so)
+    if file is None or (settings.workbook is not None and _same_file(file, settings.workbook)):
+        return settings.ho_so
+    return ()
 
 
 def _warn(message: str, stderr: bool = False) -> None:
@@ -369,12 +389,13 @@ def validate(
         ),
     ] = None,
     force: ForceOpt = False,
+    ho_so: HoSoOpt = None,
     _help: HelpOpt = False,
 ) -> None:
     """Kiểm tra sổ: mọi lỗi và cảnh báo, kèm ô (ví dụ TiepCongDan!C14) và cách sửa.
 
     SỔ: một hay nhiều sổ cần kiểm tra; bỏ trống khi thư mục hiện tại có danvan.toml hoặc đúng
-    một sổ.
+    một sổ. Với --ho-so: một sổ, và mỗi tệp danh sách hồ sơ có kết quả kiểm tra riêng.
     """
     import json
 
@@ -390,7 +411,10 @@ def validate(
         from danvan_cli.annotate import check_target
 
         check_target(paths[0], annotate, force)
-    reports = [load(path, want_data=False).report for path in paths]
+    if ho_so and len(paths) != 1:
+        raise UsageError("--ho-so chỉ dùng với một sổ.")
+    exports = _exports(settings, ho_so, files[0] if files else None) if len(paths) == 1 else ()
+    reports = [report for path in paths for report in load(path, False, exports).reports]
     if as_json:
         payload = {"schema": "danvan.validate/1", "files": [r.to_json() for r in reports]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
@@ -420,6 +444,7 @@ def figures(
     as_json: Annotated[
         bool, typer.Option("--json", help="In số liệu dạng JSON (danvan.figures/1).")
     ] = False,
+    ho_so: HoSoOpt = None,
     _help: HelpOpt = False,
 ) -> None:
     import json
@@ -430,7 +455,8 @@ def figures(
     settings = _settings()
     path = resolve_workbook(file, settings)
     request = _period_request(settings, period, year, window, date_from, date_to)
-    result = compute_for(path, request, _comparison(compare, file, settings))
+    compare = _comparison(compare, file, settings)
+    result = compute_for(path, request, compare, _exports(settings, ho_so, file))
     for warning in result.warnings:
         _warn(warning, stderr=True)
     if as_json:
@@ -457,6 +483,7 @@ def build(
     compare: CompareOpt = None,
     pdf: PdfOpt = False,
     force: ForceOpt = False,
+    ho_so: HoSoOpt = None,
     _help: HelpOpt = False,
 ) -> None:
     from danvan_cli.build import BuildOptions, build_report, resolve_workbook
@@ -468,7 +495,8 @@ def build(
     leading_zero = settings.leading_zero and not no_leading_zero
     options = BuildOptions.from_cli(template, report_date, leading_zero, force, pdf)
     compare = _comparison(compare, file, settings)
-    result = build_report(path, request, options, output, compare=compare)
+    exports = _exports(settings, ho_so, file)
+    result = build_report(path, request, options, output, compare=compare, ho_so=exports)
     for warning in result.warnings:
         _warn(warning)
     out.print(f"Đã ghi báo cáo: {plain(str(result.output))}")
@@ -512,11 +540,21 @@ def batch(
     ] = None,
     pdf: PdfOpt = False,
     force: ForceOpt = False,
+    ho_so: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--ho-so",
+            metavar="TỆP",
+            hidden=True,
+            help="Không dùng với batch: mỗi sổ tự mang danh sách hồ sơ trong trang HoSo.",
+        ),
+    ] = None,
     _help: HelpOpt = False,
 ) -> None:
     """Lập báo cáo cho nhiều xã/phường cùng lúc, kèm sổ tổng hợp số liệu.
 
-    SỔ: các sổ, hoặc thư mục chứa sổ của các xã, phường.
+    SỔ: các sổ, hoặc thư mục chứa sổ của các xã, phường. Danh sách hồ sơ một cửa của mỗi xã
+    được đọc từ trang HoSo trong sổ của xã đó.
     """
     from danvan_cli.batch import run_batch
     from danvan_cli.build import BuildOptions
@@ -524,6 +562,12 @@ def batch(
 
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs «{jobs}» không hợp lệ: cần số tiến trình từ 1 trở lên.")
+    if ho_so:
+        raise UsageError(
+            "batch không nhận --ho-so: mỗi xã, phường có danh sách hồ sơ riêng, nên batch đọc "
+            "trang HoSo trong sổ của từng xã. Chép danh sách hồ sơ xuất từ hệ thống vào trang "
+            "HoSo của sổ tương ứng."
+        )
     settings = _settings()
     request = _period_request(settings, period, year, window, date_from, date_to)
     leading_zero = settings.leading_zero and not no_leading_zero

@@ -122,7 +122,8 @@ def _period_rows(part: Figures | PreviousFigures) -> list[FigureRow]:
         ("Đơn thư", "Đơn tiếp nhận", n(pe.received), ("petitions", "received")),
         ("", "Đã xử lý", n(pe.processed), ("petitions", "processed")),
         ("", "Đủ điều kiện xử lý", n(pe.eligible), ("petitions", "eligible")),
-        ("Hồ sơ một cửa", "Kỳ trước chuyển sang", n(d.carried_over), ("dossiers", "carried_over")),
+        ("Hồ sơ một cửa", "Nguồn số liệu", _SOURCES.get(d.source, d.source), None),
+        ("", "Kỳ trước chuyển sang", n(d.carried_over), ("dossiers", "carried_over")),
         (
             "",
             "Mới tiếp nhận (trực tuyến / trực tiếp / bưu chính)",
@@ -214,6 +215,10 @@ def print_figures(figures: Figures, console: Console = out) -> None:
 
 
 _KINDS = ("khieu_nai", "to_cao", "kien_nghi", "phan_anh")
+_SOURCES = {
+    "HoSo": "danh sách hồ sơ (HoSo, từng hồ sơ)",
+    "MotCua": "số liệu theo tháng (MotCua)",
+}
 _MODES = (
     ("thuong_xuyen", "Thường xuyên"),
     ("dinh_ky", "Định kỳ"),

@@ -7,7 +7,7 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict
@@ -17,6 +17,7 @@ from danvan_cli.models import (
     PLAUSIBLE_POPULATION,
     CommuneData,
     Document,
+    DossierList,
     DossierMonth,
     Model,
     Petition,
@@ -25,10 +26,12 @@ from danvan_cli.models import (
     UnitInfo,
 )
 from danvan_cli.period import Period
-from danvan_cli.schema import UNIT_KINDS
+from danvan_cli.schema import ON_TIME_STATUSES, UNIT_KINDS
 from danvan_cli.vietnamese import fold
 
 SCHEMA = "danvan.figures/1"
+MOT_CUA_SOURCE = "MotCua"
+HO_SO_SOURCE = "HoSo"
 
 
 class _Out(BaseModel):
@@ -120,6 +123,9 @@ class FieldDossiers(DossierCounts):
 
 class DossierFigures(DossierCounts):
     by_field: list[FieldDossiers] = []
+    source: str = MOT_CUA_SOURCE
+    """Where the dossier figures come from: ``"MotCua"`` (monthly counts) or ``"HoSo"`` (the
+    per-dossier list)."""
 
 
 class ProcedureFigures(_Out):
@@ -188,7 +194,11 @@ def compute_figures(data: CommuneData, period: Period) -> Figures:
         profile=profile_figures(data.info),
         reception=reception_figures(data.receptions, period),
         petitions=petition_figures(data.petitions, period),
-        dossiers=dossier_figures(_dossiers_in_period(data, period), period),
+        dossiers=(
+            dossier_list_figures(data.dossier_list, period)
+            if len(data.dossier_list)
+            else dossier_figures(_dossiers_in_period(data, period), period)
+        ),
         procedures=procedure_figures(data.procedures),
         documents=document_figures(data.documents, period, data.info),
         models=model_figures(data.models),
@@ -468,6 +478,92 @@ def dossier_figures(rows: Sequence[DossierMonth], period: Period) -> DossierFigu
         for field, field_rows in _rows_by_field(rows).items()
     ]
     return DossierFigures(**_dossier_counts(rows, period).model_dump(), by_field=by_field)
+
+
+_WAITING = "cho_bo_sung"  # waiting for the citizen's papers: in time, whatever the date
+_Place = tuple[str, str, str, bool]
+"""Where a dossier counts in a window: (field key, ``carried_over`` or its channel, its
+outcome — ``early``, ``on_time``, ``late`` or ``open`` — and whether it is open and overdue)."""
+
+
+def _place(
+    field: str,
+    channel: str,
+    received: dt.date,
+    due: dt.date,
+    result: dt.date | None,
+    status: str | None,
+    start: dt.date,
+    end: dt.date,
+) -> _Place | None:
+    """Where one dossier counts in the window [start, end], form II.06a's way (SPEC §3); None
+    when it has no part in it: received after the window, or ended before it."""
+    if received > end or (result is not None and result < start):
+        return None
+    came = "carried_over" if received < start else channel
+    key = fold(field) or field.strip()
+    if result is None or result > end:
+        return key, came, "open", due < end and status != _WAITING
+    if status in ON_TIME_STATUSES or result == due:
+        return key, came, "on_time", False
+    return key, came, "early" if result < due else "late", False
+
+
+def _list_counts(places: Mapping[_Place, int]) -> DossierCounts:
+    """The counts of one field, or of the whole list, from its dossiers' places."""
+    counts = dict.fromkeys(
+        ("carried_over", "online", "direct", "postal", "early", "on_time", "late", "open"), 0
+    )
+    overdue = 0
+    for (_, came, outcome, late_open), number in places.items():
+        counts[came] += number
+        counts[outcome] += number
+        overdue += number if late_open else 0
+    received = counts["online"] + counts["direct"] + counts["postal"]
+    resolved = counts["early"] + counts["on_time"] + counts["late"]
+    return DossierCounts(
+        **counts,
+        received=received,
+        resolved=resolved,
+        open_overdue=overdue,
+        online_rate=rate(counts["online"], received),
+        on_time_rate=rate(counts["early"] + counts["on_time"], resolved),
+    )
+
+
+def dossier_list_figures(dossiers: DossierList, period: Period) -> DossierFigures:
+    """The dossier figures from the per-dossier list, day by day over the period's window:
+    received (by channel) in the window, carried over from before it, resolved in it (early,
+    on time, late) and still open at its end; ``by_field`` in the order fields first appear
+    among the dossiers that count, each named by its first spelling."""
+    start, end = period.start, period.end
+    counted: Counter[_Place] = Counter()
+    names: dict[str, str] = {}  # field key -> its first spelling
+    each = zip(
+        dossiers.field,
+        dossiers.channel,
+        dossiers.received,
+        dossiers.due,
+        dossiers.result,
+        dossiers.status,
+        strict=True,
+    )
+    for field, channel, received, due, result, status in each:
+        place = _place(field, channel, received, due, result, status, start, end)
+        if place is not None:
+            counted[place] += 1
+            if place[0] not in names:
+                names[place[0]] = field.strip()
+    by_field = [
+        FieldDossiers(
+            field=name,
+            **_list_counts({p: n for p, n in counted.items() if p[0] == key}).model_dump(),
+        )
+        for key, name in names.items()
+    ]
+    return DossierFigures(
+        **_list_counts(counted).model_dump(), by_field=by_field, source=HO_SO_SOURCE
+    )
 
 
 def procedure_figures(procedures: Sequence[Procedure]) -> ProcedureFigures:

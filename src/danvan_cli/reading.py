@@ -9,8 +9,10 @@ pydantic's errors come back as issues naming the cell."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import gc
+import itertools
 import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,13 +24,15 @@ from pydantic_core import ErrorDetails
 
 from danvan_cli import checks
 from danvan_cli.cells import BAD, BLANK, constraint_issue, converter, judge, text_of
-from danvan_cli.checks import Report
+from danvan_cli.checks import DossierListPart, Report
 from danvan_cli.errors import UnreadableFileError
 from danvan_cli.models import (
     PLAUSIBLE_AREA_KM2,
     PLAUSIBLE_POPULATION,
     CommuneData,
     Document,
+    Dossier,
+    DossierList,
     DossierMonth,
     Model,
     Note,
@@ -40,6 +44,7 @@ from danvan_cli.models import (
 )
 from danvan_cli.schema import (
     DON_THU,
+    HO_SO,
     MO_HINH,
     MOT_CUA,
     NOI_DUNG,
@@ -48,9 +53,10 @@ from danvan_cli.schema import (
     TIEP_CONG_DAN,
     VAN_BAN,
     Column,
+    Kind,
     Sheet,
 )
-from danvan_cli.sheets import check_sheets
+from danvan_cli.sheets import check_sheets, check_twins
 from danvan_cli.vietnamese import column_letter, fold, split_recipients
 from danvan_cli.workbook import Table, Workbook, is_blank, open_workbook
 
@@ -59,29 +65,69 @@ RowT = TypeVar("RowT", bound=Row)
 
 @dataclass
 class Loaded:
-    """A workbook read and checked: ``data`` is None when it holds errors."""
+    """A workbook read and checked, with the per-dossier exports read beside it (``--ho-so``,
+    one report each): ``data`` is None when any of them holds errors."""
 
     report: Report
     data: CommuneData | None
+    exports: list[Report] = field(default_factory=list)
+
+    @property
+    def reports(self) -> list[Report]:
+        """The workbook's report, then each export's."""
+        return [self.report, *self.exports]
 
     @property
     def ok(self) -> bool:
-        return self.report.ok and self.data is not None
+        return all(report.ok for report in self.reports) and self.data is not None
 
 
-def load(path: Path, want_data: bool = True) -> Loaded:
-    """Read and check the workbook at ``path``; never raises for a bad workbook's content, but
-    an unreadable file is recorded as the report's ``fatal`` message. ``validate`` passes
-    ``want_data=False``: it needs the report only."""
+def load(path: Path, want_data: bool = True, ho_so: Sequence[Path] = ()) -> Loaded:
+    """Read and check the workbook at ``path`` and the per-dossier exports ``ho_so`` (one list
+    with the workbook's HoSo sheet); never raises for a bad file's content, but an unreadable
+    file is recorded as its report's ``fatal`` message. ``validate`` passes
+    ``want_data=False``: it needs the reports only."""
     report = Report(file=str(path))
     with _no_gc():
+        exports = [_read_export(export) for export in ho_so]
         try:
             book = open_workbook(path)
         except UnreadableFileError as err:
             report.fatal = str(err)
-            return Loaded(report, None)
-        data = _Reader(book, report, want_data).read()
-    return Loaded(report, data if report.ok and want_data else None)
+            checks.check_dossier_lists(exports)
+            return Loaded(report, None, [part.report for part in exports])
+        data = _Reader(book, report, want_data).read(exports)
+    reports = [part.report for part in exports]
+    ok = report.ok and all(each.ok for each in reports)
+    return Loaded(report, data if ok and want_data else None, reports)
+
+
+def _read_export(path: Path) -> DossierListPart:
+    """One ``--ho-so`` file: the per-dossier table of whichever of its sheets holds it."""
+    report = Report(file=str(path))
+    try:
+        book = open_workbook(path, export=True)
+    except UnreadableFileError as err:
+        report.fatal = str(err)
+        return DossierListPart(report, path.name, "", {}, (), {}, ())
+    check_twins(book, report)
+    reader = _Reader(book, report, want_data=False)
+    return reader._dossier_part(reader._rows(HO_SO, Dossier, log=True), path.name)
+
+
+def dossier_list(parts: Sequence[DossierListPart]) -> DossierList:
+    """The valid rows of every part as one list, column by column."""
+    columns: dict[str, list[Any]] = {name: [] for name in DossierList.model_fields}
+    for part in parts:
+        every = all(part.valid)  # always, when the list is used: a wrong cell is an error
+        keep = range(len(part.valid)) if every else [p for p, ok in enumerate(part.valid) if ok]
+        for name, column in columns.items():
+            typed = part.numbers if name == "row" else part.typed.get(name)
+            if typed is None:
+                column += [None] * len(keep)
+            else:
+                column += typed if every else [typed[position] for position in keep]
+    return DossierList.model_validate({name: tuple(v) for name, v in columns.items()}, strict=True)
 
 
 def read_unit(path: Path) -> UnitInfo | None:
@@ -212,10 +258,13 @@ class _Reader:
                 )
         return complete
 
-    def _rows(self, spec: Sheet, model: type[RowT], log: bool = False) -> SheetRows:
+    def _rows(
+        self, spec: Sheet, model: type[RowT], log: bool = False, by_columns: bool = False
+    ) -> SheetRows:
         """One sheet's rows, validated by ``model``; every wrong cell becomes an issue. A
         ``log`` (thousands of rows; its checks read the typed columns) is validated column by
-        column when only the report is wanted."""
+        column when only the report is wanted; ``by_columns``, always (no row objects: the
+        caller keeps the typed columns)."""
         table = self._table(spec)
         if table is None:
             return SheetRows()
@@ -243,7 +292,7 @@ class _Reader:
         out: list[RowT] = []
         if complete:
             by_key = {column.key: (column, index) for column, index in plan}
-            as_rows = self.want_data or not log
+            as_rows = (self.want_data or not log) and not by_columns
             out = self._validate(model, numbers, typed, valid, by_key, issues, as_rows)
         if spec in (TIEP_CONG_DAN, DON_THU) and "date" in typed:
             self._in_year(numbers, typed["date"], columns["date"], spec.column("date"), issues)
@@ -270,10 +319,24 @@ class _Reader:
             raws = list(map(operator.itemgetter(offset), cells))
         except IndexError:  # calamine gives every row the sheet's width; a safety net
             raws = [values[offset] if offset < len(values) else "" for values in cells]
+        if column.timestamp:  # a time of day is ignored: the many stamps become few days
+            raws = [raw.date() if type(raw) is dt.datetime else raw for raw in raws]
         convert = converter(column, self.book.epoch)
         memo: dict[object, Any] = {}
         problems: dict[int, tuple[str, str]] = {}  # position -> (code, message)
-        if bool in set(map(type, raws)):  # True == 1: a shared memo would mix them up
+        if column.kind is Kind.TEXT:  # text as typed, stripped: one pass, however many values
+            values: list[Any] = [raw.strip() if type(raw) is str else None for raw in raws]
+            if None in values or "" in values:  # blank, or not typed as text: judged one by one
+                for position, stripped in enumerate(values):
+                    if not stripped:
+                        value, code, message = judge(column, convert, raws[position])
+                        if value is BAD:
+                            problems[position] = (code or "", message or "")
+                        values[position] = blank if value is BLANK else value
+            return self._flag(table, column, index, numbers, values, problems, valid, issues)
+        distinct = set(raws)
+        # True == 1 and False == 0: a memo shared by a bool and a number would mix them up.
+        if (True in distinct or False in distinct) and bool in set(map(type, raws)):
             values = []
             for position, raw in enumerate(raws):
                 value, code, message = judge(column, convert, raw)
@@ -282,7 +345,7 @@ class _Reader:
                 values.append(blank if value is BLANK else value)
         else:
             wrong: dict[object, tuple[str, str]] = {}
-            for raw in set(raws):
+            for raw in distinct:
                 value, code, message = judge(column, convert, raw)
                 memo[raw] = blank if value is BLANK else value
                 if value is BAD:
@@ -292,6 +355,21 @@ class _Reader:
                 for position, raw in enumerate(raws):
                     if raw in wrong:
                         problems[position] = wrong[raw]
+        return self._flag(table, column, index, numbers, values, problems, valid, issues)
+
+    @staticmethod
+    def _flag(
+        table: Table,
+        column: Column,
+        index: int,
+        numbers: list[int],
+        values: list[Any],
+        problems: dict[int, tuple[str, str]],
+        valid: bytearray,
+        issues: list[CellIssue],
+    ) -> list[Any]:
+        """The column's values, with each wrong cell (``problems``, formulas without a value,
+        error values) an issue, None, and its row invalid."""
         if table.formula_cells or table.error_cells:
             letter = column_letter(index)
             for position, number in enumerate(numbers):
@@ -336,7 +414,9 @@ class _Reader:
                     valid[positions[index]] = 0
             return []
         keys = list(values)
-        records = [dict(zip(keys, row, strict=True)) for row in zip(*values.values(), strict=True)]
+        # Every column holds one value a row: the records are built whole, at C speed.
+        rows = zip(*values.values(), strict=True)
+        records = list(map(dict, map(zip, itertools.repeat(keys), rows)))
         adapter = _row_adapter(model)
         while records:
             try:
@@ -511,12 +591,17 @@ class _Reader:
 
     # -- everything -------------------------------------------------------------------------
 
-    def read(self) -> CommuneData | None:
-        check_sheets(self.book, self.report)  # twin, absent and unknown sheets
+    def read(self, exports: Sequence[DossierListPart] = ()) -> CommuneData | None:
+        """Every sheet read and checked, the HoSo sheet checked as one list with the
+        ``exports``; the workbook's data when neither it nor an export holds errors."""
+        own_list = self.book.tables.get(HO_SO.key)
+        listed = bool(exports) or (own_list is not None and own_list.has_data)
+        check_sheets(self.book, self.report, listed)  # twin, absent and unknown sheets
         info = self.info()
         receptions = self._rows(TIEP_CONG_DAN, Reception, log=True)
         petitions = self._rows(DON_THU, Petition, log=True)
         dossiers = self._rows(MOT_CUA, DossierMonth)
+        listed_rows = self._rows(HO_SO, Dossier, log=True, by_columns=True)
         procedures = self._rows(THU_TUC, Procedure)
         documents = self._rows(VAN_BAN, Document)
         models = self._rows(MO_HINH, Model)
@@ -533,17 +618,37 @@ class _Reader:
         checks.check_procedures(
             self.report, self._name(THU_TUC), procedures.columns, procedures.rows
         )
-        if info is None or not self.report.ok:
+        parts = [self._dossier_part(listed_rows, self.book.path.name), *exports]
+        checks.check_dossier_lists(parts)
+        if any(part.numbers for part in parts) and dossiers.numbers:
+            self._set_aside(len(dossiers.numbers))
+        if info is None or not all(part.report.ok for part in parts):
             return None
         return CommuneData(
             info=info,
             receptions=tuple(receptions.rows),
             petitions=tuple(petitions.rows),
             dossiers=tuple(dossiers.rows),
+            dossier_list=dossier_list(parts),
             procedures=tuple(procedures.rows),
             documents=tuple(documents.rows),
             models=tuple(models.rows),
             notes=tuple(notes.rows),
+        )
+
+    def _dossier_part(self, rows: SheetRows, file: str) -> DossierListPart:
+        return DossierListPart(
+            self.report, file, self._name(HO_SO), rows.columns, rows.numbers, rows.typed, rows.valid
+        )
+
+    def _set_aside(self, count: int) -> None:
+        """MotCua is not read when the dossiers are listed one by one (SPEC §1 HoSo)."""
+        year = f" (năm {self.year})" if self.year is not None else ""
+        self.report.add(
+            "mot-cua-set-aside",
+            f"Số liệu hồ sơ một cửa lấy từ danh sách hồ sơ (HoSo, từng hồ sơ): {count} dòng của "
+            f"trang «{self._name(MOT_CUA)}»{year} không được tính.",
+            self._name(MOT_CUA),
         )
 
     def _name(self, spec: Sheet) -> str:

@@ -52,6 +52,8 @@ class Column:
     personal: bool = False
     default: object = None
     width: int = 14
+    timestamp: bool = False
+    """A date that may carry a time of day (``04/03/2025 09:15``): the time is ignored."""
 
     @cached_property
     def folded_names(self) -> frozenset[str]:
@@ -444,7 +446,7 @@ _COUNT_HELP = "Số hồ sơ (số nguyên không âm)."
 MOT_CUA = Sheet(
     key="mot_cua",
     title="MotCua",
-    aliases=("Một cửa", "Hồ sơ một cửa", "Hồ sơ"),
+    aliases=("Một cửa", "Hồ sơ một cửa"),
     help="Số liệu hồ sơ một cửa: mỗi dòng một lĩnh vực trong một tháng báo cáo (mẫu II.06a).",
     columns=(
         Column(
@@ -458,7 +460,7 @@ MOT_CUA = Sheet(
             "Kỳ trước chuyển sang",
             Kind.COUNT,
             "Hồ sơ kỳ trước chuyển sang (để trống là 0).",
-            aliases=("Kỳ trước chuyển qua",),
+            aliases=("Kỳ trước chuyển qua", "Từ kỳ trước"),
         ),
         Column(
             "online",
@@ -472,8 +474,10 @@ MOT_CUA = Sheet(
             "direct",
             "Trực tiếp",
             Kind.COUNT,
-            "Hồ sơ mới tiếp nhận trực tiếp.",
+            "Hồ sơ mới tiếp nhận trực tiếp (cột «Trực tiếp, dịch vụ bưu chính» của mẫu II.06a "
+            "cũng ghi vào đây).",
             required=True,
+            aliases=("Trực tiếp, dịch vụ bưu chính", "Trực tiếp, bưu chính"),
             width=11,
         ),
         Column("postal", "Bưu chính", Kind.COUNT, "Hồ sơ mới tiếp nhận qua bưu chính.", width=11),
@@ -481,7 +485,8 @@ MOT_CUA = Sheet(
             "total",
             "Tổng tiếp nhận",
             Kind.COUNT,
-            "Không bắt buộc; nếu ghi phải bằng trực tuyến + trực tiếp + bưu chính.",
+            "Không bắt buộc; nếu ghi phải bằng trực tuyến + trực tiếp + bưu chính, hoặc cộng cả "
+            "kỳ trước chuyển sang (như «Tổng số» của mẫu II.06a).",
             aliases=("Tổng số tiếp nhận", "Tổng số"),
             width=11,
         ),
@@ -501,6 +506,151 @@ MOT_CUA = Sheet(
             Kind.COUNT,
             "Hồ sơ đang giải quyết, đã quá hạn, cuối tháng.",
         ),
+    ),
+)
+
+CHANNELS = (
+    Choice(
+        "online",
+        "Trực tuyến",
+        ("Online", "Qua mạng", "DVC trực tuyến", "Nộp trực tuyến", "Dịch vụ công trực tuyến"),
+    ),
+    Choice("direct", "Trực tiếp", ("Tại quầy", "Nộp trực tiếp")),
+    Choice("postal", "Bưu chính", ("Bưu chính công ích", "BCCI", "Qua bưu điện")),
+)
+
+DOSSIER_STATUSES = (
+    Choice("dang_xu_ly", "Đang xử lý"),
+    Choice("cho_bo_sung", "Chờ bổ sung"),
+    Choice("da_co_ket_qua", "Đã có kết quả", ("Hoàn thành", "Đã trả kết quả", "Đã giải quyết")),
+    Choice("tra_lai", "Trả lại", ("Từ chối",)),
+    Choice("rut", "Rút", ("Công dân rút hồ sơ", "Xin rút")),
+    Choice("dung_xu_ly", "Dừng xử lý"),
+)
+ENDED_STATUSES = frozenset({"da_co_ket_qua", "tra_lai", "rut", "dung_xu_ly"})
+"""Statuses of a dossier that has ended: it must have a Ngày có kết quả."""
+ON_TIME_STATUSES = frozenset({"tra_lai", "rut", "dung_xu_ly"})
+"""Dossiers ended this way count as resolved on time whatever their dates (form II.06a:
+"đúng hạn, bao gồm cả hồ sơ trả lại/xin rút")."""
+
+
+def _personal(key: str, title: str, what: str, *aliases: str, width: int = 18) -> Column:
+    return Column(
+        key,
+        title,
+        Kind.TEXT,
+        f"{what} (dữ liệu cá nhân: không đọc, không in ra).",
+        personal=True,
+        aliases=aliases,
+        width=width,
+    )
+
+
+HO_SO = Sheet(
+    key="ho_so",
+    title="HoSo",
+    aliases=("Hồ sơ", "Danh sách hồ sơ"),
+    help="Danh sách hồ sơ xuất từ Hệ thống thông tin giải quyết thủ tục hành chính của tỉnh: "
+    "mỗi dòng một hồ sơ. Khi có, số liệu hồ sơ một cửa lấy từ đây thay cho trang MotCua.",
+    columns=(
+        Column(
+            "stt", "STT", Kind.COUNT, "Số thứ tự (không bắt buộc).", aliases=("Số TT",), width=6
+        ),
+        Column(
+            "code",
+            "Mã hồ sơ",
+            Kind.TEXT,
+            "Mã (số) hồ sơ trên hệ thống; không trùng nhau (không kể chữ hoa/thường, dấu cách).",
+            required=True,
+            aliases=("Số hồ sơ", "Mã HS"),
+            width=26,
+        ),
+        Column(
+            "field",
+            "Lĩnh vực",
+            Kind.TEXT,
+            "Lĩnh vực thủ tục hành chính.",
+            required=True,
+            aliases=("Tên lĩnh vực",),
+            width=26,
+        ),
+        Column(
+            "procedure",
+            "Thủ tục",
+            Kind.TEXT,
+            "Tên thủ tục hành chính (không bắt buộc).",
+            aliases=("Tên thủ tục", "Tên TTHC", "Thủ tục hành chính"),
+            width=40,
+        ),
+        Column(
+            "channel",
+            "Kênh nộp",
+            Kind.CHOICE,
+            "Trực tuyến, Trực tiếp hoặc Bưu chính.",
+            required=True,
+            aliases=("Hình thức nộp", "Kênh tiếp nhận", "Hình thức tiếp nhận"),
+            choices=CHANNELS,
+            width=12,
+        ),
+        Column(
+            "received",
+            "Ngày tiếp nhận",
+            Kind.DATE,
+            "Ngày tiếp nhận hồ sơ (giờ, nếu có, được bỏ qua).",
+            required=True,
+            aliases=("Ngày nhận", "Ngày nộp", "Ngày nhận hồ sơ", "Thời gian tiếp nhận"),
+            width=17,
+            timestamp=True,
+        ),
+        Column(
+            "due",
+            "Ngày hẹn trả",
+            Kind.DATE,
+            "Ngày hẹn trả kết quả (hạn giải quyết).",
+            required=True,
+            aliases=(
+                "Hạn xử lý",
+                "Hạn giải quyết",
+                "Ngày hẹn trả kết quả",
+                "Thời gian hẹn trả",
+                "Thời gian hẹn trả kết quả",
+            ),
+            width=17,
+            timestamp=True,
+        ),
+        Column(
+            "result",
+            "Ngày có kết quả",
+            Kind.DATE,
+            "Ngày hồ sơ kết thúc (có kết quả, trả lại, rút, dừng); để trống là chưa xong.",
+            aliases=(
+                "Ngày hoàn thành",
+                "Ngày trả kết quả",
+                "Ngày kết thúc",
+                "Ngày giải quyết",
+                "Thời gian trả kết quả",
+                "Thời gian có kết quả",
+            ),
+            width=17,
+            timestamp=True,
+        ),
+        Column(
+            "status",
+            "Trạng thái",
+            Kind.CHOICE,
+            "Đang xử lý, Chờ bổ sung, Đã có kết quả, Trả lại, Rút hoặc Dừng xử lý "
+            "(không bắt buộc).",
+            aliases=("Tình trạng", "Trạng thái hồ sơ"),
+            choices=DOSSIER_STATUSES,
+            width=15,
+        ),
+        _personal("owner", "Chủ hồ sơ", "Người đứng tên hồ sơ", "Tên chủ hồ sơ", width=22),
+        _personal("applicant", "Người nộp", "Người nộp hồ sơ", "Người nộp hồ sơ", width=22),
+        _personal("document_number", "Số giấy tờ", "Số giấy tờ tùy thân", "Số giấy tờ tùy thân"),
+        _personal("id_number", "CCCD", "Số căn cước", "Số CCCD", "Số căn cước", "Số CMND"),
+        _personal("address", "Địa chỉ", "Địa chỉ", "Địa chỉ chủ hồ sơ", width=26),
+        _personal("phone", "Số điện thoại", "Số điện thoại", "Điện thoại", "SĐT"),
+        _personal("email", "Email", "Thư điện tử", "Thư điện tử", "E-mail"),
     ),
 )
 
@@ -628,6 +778,7 @@ SHEETS: tuple[Sheet, ...] = (
     TIEP_CONG_DAN,
     DON_THU,
     MOT_CUA,
+    HO_SO,
     THU_TUC,
     VAN_BAN,
     MO_HINH,

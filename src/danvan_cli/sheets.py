@@ -17,6 +17,7 @@ _SHEET_NOUNS: dict[str, str] = {
     "tiep_cong_dan": "sổ tiếp công dân",
     "don_thu": "sổ đơn thư",
     "mot_cua": "số liệu hồ sơ một cửa",
+    "ho_so": "danh sách hồ sơ một cửa",
     "thu_tuc": "danh mục thủ tục hành chính",
     "van_ban": "danh sách văn bản",
     "mo_hinh": "danh sách mô hình «Dân vận khéo»",
@@ -37,14 +38,15 @@ _ABSENT: dict[str, str] = {
 not listed here (ThongTin, whose absence is an error) is never warned about as missing."""
 
 
-def check_sheets(book: Workbook, report: Report) -> None:
+def check_sheets(book: Workbook, report: Report, dossier_list: bool = False) -> None:
     """Sheets of one folded name (an error when several hold data, else a warning naming the
-    one read), known sheets missing and sheets of no known name (warnings)."""
-    for key, twins in book.twins.items():
-        read = book.tables[key]
-        _twins(report, _SHEET_NOUNS.get(key, f"trang {read.spec.title} của mẫu"), read, twins)
+    one read), known sheets missing and sheets of no known name (warnings). With a
+    ``dossier_list`` (``--ho-so`` exports) a missing MotCua is no news: it is not used."""
+    check_twins(book, report)
     for sheet in SHEETS:
         consequence = _ABSENT.get(sheet.key)
+        if dossier_list and sheet.key == "mot_cua":
+            continue
         if consequence is not None and sheet.key not in book.tables:
             report.add(
                 "absent-sheet",
@@ -54,6 +56,14 @@ def check_sheets(book: Workbook, report: Report) -> None:
     for name in book.unknown_sheets:
         if fold(name) != fold(GUIDE_TITLE):
             report.add("unknown-sheet", f"Trang «{name}» không có trong mẫu, bị bỏ qua.", name)
+
+
+def check_twins(book: Workbook, report: Report) -> None:
+    """Sheets of one kind (of one folded name in a workbook; holding the per-dossier table in
+    an export file): an error when several hold data, else a warning naming the one read."""
+    for key, twins in book.twins.items():
+        read = book.tables[key]
+        _twins(report, _SHEET_NOUNS.get(key, f"trang {read.spec.title} của mẫu"), read, twins)
 
 
 def _twins(report: Report, noun: str, read: Table, twins: list[Table]) -> None:

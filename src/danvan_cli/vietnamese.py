@@ -83,6 +83,31 @@ def parse_date(value: object, epoch: dt.date = EXCEL_EPOCH) -> dt.date:
     raise ParseError("không phải ngày")
 
 
+_TIME = r"\d{1,2}\s*[:hH]\s*\d{2}(?:\s*:\s*\d{2}(?:[.,]\d+)?)?(?:\s*(?:SA|CH|AM|PM))?"
+_TIME_AFTER = re.compile(rf"^(.*?\d)\s*(?:,|\s)\s*(?:lúc\s*)?{_TIME}\s*$", re.IGNORECASE)
+_TIME_BEFORE = re.compile(rf"^\s*{_TIME}\s*(?:,|\s)\s*(?:ngày\s*)?(\d.*)$", re.IGNORECASE)
+_ISO_STAMP = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*$")
+
+
+def parse_timestamp(value: object, epoch: dt.date = EXCEL_EPOCH) -> dt.date:
+    """The day of a date that may carry a time, as the one-stop-shop system exports it: a
+    date cell with a time, a serial number with a fraction of a day, text
+    ``04/03/2025 09:15``, ``09:15 04/03/2025``, ``04/03/2025 9h15`` or
+    ``2025-03-04T09:15:00``; every form of ``parse_date`` too. The time is ignored."""
+    if isinstance(value, float) and math.isfinite(value) and value >= 1:
+        value = math.floor(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        stamp = _ISO_STAMP.match(text)
+        if stamp is not None:
+            value = stamp.group(1)
+        else:
+            found = _TIME_AFTER.match(text) or _TIME_BEFORE.match(text)
+            if found is not None:
+                value = found.group(1)
+    return parse_date(value, epoch)
+
+
 def parse_integer(value: object) -> int:
     """A whole number as clerks type it: ``12``, ``12.0``, text ``1.234`` (dot groups
     thousands), ``-2``. Its range (a count is never negative, Số người is at least 1) is the

@@ -4,6 +4,7 @@ out raw rows with the cell references Excel shows."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import posixpath
 import re
 import struct
@@ -16,7 +17,7 @@ from typing import Any
 
 from danvan_cli import extents
 from danvan_cli.errors import UnreadableFileError
-from danvan_cli.schema import CATALOGUE, THONG_TIN_HEADERS, Column, Sheet
+from danvan_cli.schema import CATALOGUE, HO_SO, THONG_TIN_HEADERS, Column, Sheet
 from danvan_cli.vietnamese import (
     EXCEL_EPOCH,
     EXCEL_EPOCH_1904,
@@ -58,6 +59,7 @@ class Table:
     spec: Sheet
     name: str
     header_row: int | None  # 1-based; None when no header row was found
+    group_row: int | None = None  # the merged group row above a two-row header, if any
     columns: list[HeaderColumn] = field(default_factory=list)
     unknown_columns: list[tuple[str, str]] = field(default_factory=list)  # (ref, header text)
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)  # (row number, cells)
@@ -100,10 +102,14 @@ def is_blank(value: Cell) -> bool:
     return value is None or value == "" or (type(value) is str and value.isspace())
 
 
-def open_workbook(path: Path, only: frozenset[str] | None = None) -> Workbook:
+def open_workbook(path: Path, only: frozenset[str] | None = None, export: bool = False) -> Workbook:
     """Read every known sheet of the workbook at ``path`` (or only those whose schema key is
     in ``only``); raise UnreadableFileError when the file cannot be a workbook we can read, or
-    is too large to read safely."""
+    is too large to read safely.
+
+    An ``export`` is a file the one-stop-shop system wrote (``--ho-so``): whatever their
+    names, its sheets holding the per-dossier table (HoSo) are read, under the key ``ho_so``;
+    a file with no such sheet is refused."""
     kind = _check_file(path)
     from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -132,7 +138,7 @@ def open_workbook(path: Path, only: frozenset[str] | None = None) -> Workbook:
             found: list[tuple[Sheet, str, Any, Future[_RawCells] | None]] = []
             unknown: list[str] = []
             for name in sheet_names:
-                spec = CATALOGUE.find(name)
+                spec = HO_SO if export else CATALOGUE.find(name)
                 if spec is None:
                     unknown.append(name)
                     continue
@@ -149,6 +155,7 @@ def open_workbook(path: Path, only: frozenset[str] | None = None) -> Workbook:
                 elif kind == "xlsx":
                     _check_extent(path, name, parts.widest())
                 found.append((spec, name, book.get_sheet_by_name(name), scan))
+                data = None  # the sheet's XML (100 MB for a large export) is not needed now
             candidates: dict[str, list[Table]] = {}
             for spec, name, sheet, scan in found:
                 formulas, errors = scan.result() if scan is not None else _NO_RAW_CELLS
@@ -161,6 +168,12 @@ def open_workbook(path: Path, only: frozenset[str] | None = None) -> Workbook:
         raise UnreadableFileError(_protected(path)) from None
     except (calamine.CalamineError, *_UNREADABLE) as err:
         raise UnreadableFileError(_corrupt(path, err)) from None
+    if export:
+        found_tables = [t for t in candidates.get(HO_SO.key, []) if _holds_dossier_list(t)]
+        if not found_tables:
+            raise UnreadableFileError(_no_dossier_list(path))
+        candidates = {HO_SO.key: found_tables}
+        unknown = []
     return Workbook(
         path=path,
         tables={key: _chosen(group) for key, group in candidates.items()},
@@ -175,6 +188,26 @@ def _chosen(twins: list[Table]) -> Table:
     """The sheet read among sheets of one folded name: the first holding data, else the first
     (a hidden empty copy left before the real log must not hide it)."""
     return next((table for table in twins if table.has_data), twins[0])
+
+
+EXPORT_EVIDENCE = 2
+"""How many of HoSo's required columns a sheet's header must name to be taken for the
+per-dossier table in an export file (a reception log shares "Lĩnh vực" and "Địa chỉ")."""
+
+
+def _holds_dossier_list(table: Table) -> bool:
+    present = {hc.column.key for hc in table.columns}
+    required = [column for column in HO_SO.columns if column.required]
+    return sum(column.key in present for column in required) >= EXPORT_EVIDENCE
+
+
+def _no_dossier_list(path: Path) -> str:
+    names = ", ".join(column.title for column in HO_SO.columns if column.required)
+    return (
+        f"Tệp «{path.name}» không có danh sách hồ sơ: không trang nào có dòng tiêu đề (trong "
+        f"{HEADER_SEARCH_ROWS} dòng đầu) với các cột {names}. Xuất lại danh sách hồ sơ từ Hệ "
+        "thống thông tin giải quyết thủ tục hành chính, hoặc sửa tên cột cho đúng."
+    )
 
 
 def _protected(path: Path) -> str:
@@ -488,22 +521,16 @@ def _read_table(
     if height * width > MAX_CELLS:  # measured before reading too; kept for any other format
         raise _too_large(path, name, height, width)
     table.first_col = start[1]
-    known = _header_columns(spec)
     rows = sheet.iter_rows()
-    pending: list[tuple[int, list[Cell]]] = []
-    for number, values in enumerate(rows, start=1):
-        pending.append((number, values))
-        matches = sum(1 for v in values if isinstance(v, str) and fold(v) in known)
-        if matches >= 2:
-            _set_header(table, known, number, values)
-            break
-        if number >= HEADER_SEARCH_ROWS:
-            return table
-    else:
+    head = list(itertools.islice(rows, HEADER_SEARCH_ROWS + 1))
+    found = _find_header(_header_columns(spec), head)
+    if found is None:
         return table
+    table.header_row, table.group_row, cells = found
+    _set_header(table, _header_columns(spec), cells)
     index_set = [column.index - table.first_col for column in table.columns]
-    last = table.header_row or 0
-    for number, values in enumerate(rows, start=last + 1):
+    last = table.header_row
+    for number, values in enumerate(itertools.chain(head[last:], rows), start=last + 1):
         last = number
         for offset in index_set:
             if offset < len(values):
@@ -538,17 +565,81 @@ def _rows_below(table: Table, refs: frozenset[str], last: int) -> list[tuple[int
     return [(number, []) for number in sorted(numbers)]
 
 
-def _set_header(table: Table, known: dict[str, Column], number: int, values: list[Cell]) -> None:
-    table.header_row = number
+HeaderCell = tuple[int, int, tuple[str, ...], str]
+"""(row number, offset in the row, the names it may stand for, best first, its text as shown)
+of one header cell."""
+
+
+def _find_header(
+    known: dict[str, Column], head: list[list[Cell]]
+) -> tuple[int, int | None, list[HeaderCell]] | None:
+    """(header row, group row or None, header cells) of the first header among ``head``: a row
+    holding at least two known column names, or two rows read together — a merged group row
+    ("Thời gian") over the column names ("Tiếp nhận | Hẹn trả | Trả kết quả"), where the
+    names that span both rows stand in the first — when together they name more columns than
+    either row alone. None when the first HEADER_SEARCH_ROWS rows hold no header."""
+    for position in range(min(len(head), HEADER_SEARCH_ROWS)):
+        number = position + 1
+        single = _one_row(number, head[position])
+        alone = _matches(known, single)
+        if position + 1 < len(head):
+            double = _two_rows(number, head[position], head[position + 1])
+            if double is not None:
+                together = _matches(known, double)
+                below = _matches(known, _one_row(number + 1, head[position + 1]))
+                if together >= 2 and together > max(alone, below):
+                    return number + 1, number, double
+        if alone >= 2:
+            return number, None, single
+    return None
+
+
+def _text(value: Cell) -> str:
+    return "" if is_blank(value) else str(value).strip()
+
+
+def _one_row(number: int, values: list[Cell]) -> list[HeaderCell]:
+    return [
+        (number, offset, (text,), text)
+        for offset, value in enumerate(values)
+        if (text := _text(value))
+    ]
+
+
+def _two_rows(number: int, groups: list[Cell], names: list[Cell]) -> list[HeaderCell] | None:
+    """The header cells of a group row (``number``) over a row of column names; None when the
+    lower row cannot be names (a data row: a number or a date in it)."""
+    if any(not isinstance(value, str) for value in names if not is_blank(value)):
+        return None
+    cells: list[HeaderCell] = []
+    group = ""  # the group label spanning this column, if any
+    for offset in range(max(len(groups), len(names))):
+        upper = _text(groups[offset]) if offset < len(groups) else ""
+        lower = _text(names[offset]) if offset < len(names) else ""
+        if upper:
+            group = upper if lower else ""  # a label with names below it is a group
+        elif not lower:
+            group = ""
+        if lower and group:
+            cells.append((number + 1, offset, (f"{group} {lower}", lower), f"{group} / {lower}"))
+        elif lower:
+            cells.append((number + 1, offset, (lower,), lower))
+        elif upper:  # a name merged down over both rows
+            cells.append((number, offset, (upper,), upper))
+    return cells
+
+
+def _matches(known: dict[str, Column], cells: list[HeaderCell]) -> int:
+    return sum(1 for _, _, names, _ in cells if any(fold(name) in known for name in names))
+
+
+def _set_header(table: Table, known: dict[str, Column], cells: list[HeaderCell]) -> None:
     seen: set[str] = set()
-    for offset, value in enumerate(values):
-        if is_blank(value):
-            continue
+    for number, offset, names, shown in cells:
         index = table.first_col + offset
-        text = str(value).strip()
-        column = known.get(fold(text))
+        column = next((known[k] for name in names if (k := fold(name)) in known), None)
         if column is None or column.key in seen:
-            table.unknown_columns.append((table.ref(number, index), text))
+            table.unknown_columns.append((table.ref(number, index), shown))
             continue
         seen.add(column.key)
         table.columns.append(HeaderColumn(column=column, index=index))
