@@ -26,10 +26,14 @@ MODES = ("Thường xuyên", "Định kỳ", "Ủy quyền", "Đột xuất")
 KINDS = ("Khiếu nại", "Tố cáo", "Kiến nghị", "Phản ánh")
 
 
-def make_log(path: Path, rows: int, seed: int = 7, noisy: bool = False) -> None:
+def make_log(
+    path: Path, rows: int, seed: int = 7, noisy: bool = False, mixed: bool = False
+) -> None:
     """A large ward's workbook: ThongTin plus a TiepCongDan sheet of ``rows`` receptions.
-    ``noisy``: each row's kind is drawn at random (the rows of one case disagree: a warning on
-    most rows) and every tenth row has -1 people (an error)."""
+    ``mixed``: each row's kind is drawn at random (the rows of one case disagree: a
+    kind-mismatch warning on most rows, no error); ``noisy``: mixed, and every tenth row has
+    -1 people (an error)."""
+    mixed = mixed or noisy
     import openpyxl
 
     from danvan_cli.schema import TIEP_CONG_DAN
@@ -59,8 +63,8 @@ def make_log(path: Path, rows: int, seed: int = 7, noisy: bool = False) -> None:
                 rng.choice(MODES),
                 "Cán bộ tiếp dân",
                 -1 if noisy and number % 10 == 0 else rng.randint(1, 6),
-                f"VV-{(case := rng.randrange(rows // (20 if noisy else 2))):06d}",
-                rng.choice(KINDS) if noisy else KINDS[case % len(KINDS)],
+                f"VV-{(case := rng.randrange(rows // (20 if mixed else 2))):06d}",
+                rng.choice(KINDS) if mixed else KINDS[case % len(KINDS)],
                 rng.choice(("Đất đai", "Chính sách", "Môi trường")),
                 f"Công dân {number}",
                 f"Tổ {rng.randrange(40)}",

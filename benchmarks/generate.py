@@ -271,6 +271,7 @@ def _receptions(rng: random.Random, count: int, year: int, canary: bool) -> list
                 "Đề nghị xem xét, giải quyết.",
             )
         )
+    rows.append(_last_visit(year, count + 1))
     # A matter's visits must share a kind and come in date order of the first visit; sorting by
     # date keeps "first visit" well defined and the log realistic.
     rows.sort(key=lambda row: (row[1], row[0]))
@@ -293,8 +294,46 @@ def _petitions(rng: random.Random, count: int, year: int, canary: bool) -> list[
                 "Kiến nghị về việc cấp giấy chứng nhận.",
             )
         )
+    rows.append(_last_letter(year))
     rows.sort(key=lambda row: row[0])
     return rows
+
+
+LAST_DAY = (12, 12)
+"""(month, day) of each generated log's last entry: a log kept up to date, so that a report of
+any period of the year finds its data complete (SPEC §6 warns of a log that stops short). The
+entry is fixed, never drawn: the other rows, and every sheet after, are as before."""
+
+
+def _last_visit(year: int, number: int) -> tuple[Any, ...]:
+    day = dt.date(year, *LAST_DAY)
+    return (
+        number,
+        day,
+        "Sáng",
+        "Thường xuyên",
+        "Công chức tiếp dân",
+        1,
+        None,
+        "Kiến nghị",
+        TOPICS[0],
+        "Trần Văn An",
+        "Thôn 1",
+        "001000000001",
+        "Đề nghị xem xét, giải quyết.",
+    )
+
+
+def _last_letter(year: int) -> tuple[Any, ...]:
+    return (
+        dt.date(year, *LAST_DAY),
+        KINDS[2],
+        SOURCES[0],
+        "Có",
+        "Có",
+        "Trần Văn An",
+        "Kiến nghị về việc cấp giấy chứng nhận.",
+    )
 
 
 def _dossiers(rng: random.Random, fields: Sequence[str]) -> list[tuple[Any, ...]]:

@@ -22,8 +22,10 @@ INFO_ROWS: list[list[Any]] = [
     ["Tên đơn vị", "Tân Hưng"],
     ["Tỉnh/Thành phố", "Hải Phòng"],
     ["Năm", 2024],
+    ["Người ký", "Phạm Văn Lượng"],
 ]
-"""A minimal valid ThongTin sheet (header + the three required items)."""
+"""A minimal valid ThongTin sheet: header, the three required items and the signer (without
+one every command warns)."""
 
 Rows = Sequence[Sequence[Any]]
 MakeWorkbook = Callable[..., Path]

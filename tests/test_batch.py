@@ -247,10 +247,10 @@ def test_invalid_and_unexpected_failures_do_not_stop_the_others(
 
     real = build.compute_for
 
-    def flaky(path: Path, request: PeriodRequest) -> Any:
+    def flaky(path: Path, request: PeriodRequest, *args: Any, **options: Any) -> Any:
         if path.name == "xa_0002.xlsx":
             raise TypeError("boom")
-        return real(path, request)
+        return real(path, request, *args, **options)
 
     monkeypatch.setattr(build, "compute_for", flaky)
     options = BuildOptions(report_date=dt.date(2024, 9, 20))

@@ -65,7 +65,7 @@ def test_the_variable_picks_the_start_method(
     (they import danvan afresh): the proof that the pool really spawns."""
     inputs = _communes(tmp_path / "in")
 
-    def broken(path: Path, request: Any) -> Any:
+    def broken(path: Path, request: Any, *args: Any, **options: Any) -> Any:
         raise RuntimeError("only in this process")
 
     monkeypatch.setattr(build, "compute_for", broken)

@@ -717,8 +717,12 @@ def test_batch_summary_has_last_year_and_the_change_with_totals(
     assert _three(tan_hung, *online) == [80, 75, 5]
     assert _three(an_hoa, *letters_in) == [5, None, None]
     assert _three(an_hoa, *dossiers_in) == [0, None, None]
-    assert notes["02.xlsx"]["Lý do, ghi chú"] == (
-        f"Không có sổ năm 2024 của đơn vị trong «{before}»: chưa so sánh với cùng kỳ."
+    assert notes["02.xlsx"]["Lý do, ghi chú"] == (  # its data first (SPEC §6), then last year
+        "Trang ThongTin chưa ghi «Người ký»: báo cáo sẽ để trống tên người ký. "
+        "Số liệu có thể chưa đủ: sổ đơn thư ghi đến 5/2/2025; kỳ báo cáo đến 14/3/2025. "
+        "Số liệu có thể chưa đủ: trang MotCua không có dòng nào cho các tháng của kỳ báo cáo "
+        f"(tháng 1–3 năm 2025). Không có sổ năm 2024 của đơn vị trong «{before}»: chưa so "
+        "sánh với cùng kỳ."
     )
     assert notes["02.xlsx"]["Trạng thái"] == "Đã lập"
     # totals: this year over both communes; last year and the change over Tân Hưng only

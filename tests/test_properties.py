@@ -451,7 +451,7 @@ def test_xml_measures_take_any_bytes(sheet: bytes, table: bytes) -> None:
 
 
 def test_measures_of_known_files() -> None:
-    assert extents.xls_sheets(XLS) == [extents.Extent(4, 2), extents.Extent(50, 2)]
+    assert extents.xls_sheets(XLS) == [extents.Extent(len(INFO_ROWS), 2), extents.Extent(50, 2)]
     assert extents.xlsx_sheet(SHEET_XML, 1) == extents.Extent(2, 27)  # A1..AA2; C2 holds no value
     assert extents.ods_tables(ODS_XML) == {"A": extents.Extent(3, 4)}
 

@@ -212,6 +212,7 @@ class _Job:
     report_date: dt.date
     leading_zero: bool
     previous: PreviousWorkbooks | None = None
+    date_option: bool = False  # report_date came from --date (else it is today)
 
 
 @dataclass(frozen=True)
@@ -291,8 +292,8 @@ def _issue_counts(err: InvalidWorkbookError) -> dict[str, int]:
     if not isinstance(report, Report):
         return {"errors": 1}
     return {
-        "errors": len(report.errors) + (1 if report.fatal else 0),
-        "warnings": len(report.warnings),
+        "errors": report.error_count,
+        "warnings": report.warning_count,
     }
 
 
@@ -304,7 +305,9 @@ def _render_one(source: Source, job: _Job, template: ReportTemplate) -> _Rendere
         from danvan_cli.summary import COMPARED_FIGURES, key_figures
 
         try:
-            computed = compute_for(source.path, job.request)
+            computed = compute_for(
+                source.path, job.request, report_date=job.report_date, date_option=job.date_option
+            )
         except InvalidWorkbookError as err:
             return _Rendered(_failure(source, _refusal_reason(err), **_issue_counts(err)))
         data = computed.figures.to_json_dict()
@@ -315,7 +318,8 @@ def _render_one(source: Source, job: _Job, template: ReportTemplate) -> _Rendere
             shown_as=source.name,
             unit=f"{unit['kind']} {unit['name']}",
             province=str(unit["province"]),
-            warnings=len(computed.report.warnings),
+            warnings=computed.report.warning_count,
+            note=" ".join(computed.notices),
             period=dict(data["period"]),  # type: ignore[call-overload]
         )
         if job.previous is not None:
@@ -332,7 +336,7 @@ def _render_one(source: Source, job: _Job, template: ReportTemplate) -> _Rendere
                 known = replace(
                     known, previous=key_figures(previous, COMPARED_FIGURES), previous_file=found
                 )
-            known = replace(known, note=note)
+            known = replace(known, note=_join(known.note, note))
         try:
             context = build_context(
                 computed.data,
@@ -508,6 +512,7 @@ def run_batch(
         report_date=options.report_date or dt.date.today(),
         leading_zero=options.leading_zero,
         previous=previous,
+        date_option=options.report_date is not None,
     )
     workers = min(jobs or os.cpu_count() or 1, len(sources.found))
     writer = _ReportWriter(out_dir, options)

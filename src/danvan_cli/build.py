@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from danvan_cli.coverage import COVERAGE_CODES
 from danvan_cli.errors import DanvanError, InvalidWorkbookError, UsageError
 from danvan_cli.vietnamese import ParseError, parse_date, strip_marks
 
@@ -124,8 +125,9 @@ def refusal(
     return InvalidWorkbookError("\n".join(lines), report)
 
 
-SHOWN_WARNINGS = frozenset({"mot-cua-set-aside"})
-"""Warnings that change where figures come from: said in full by figures, build and batch."""
+SHOWN_WARNINGS = frozenset({"mot-cua-set-aside", *COVERAGE_CODES})
+"""Warnings that change where figures come from, or say they may not cover the period
+(coverage.py): said in full by figures, build and batch."""
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,9 @@ class Computed:
     exports: tuple[Report, ...] = ()
 
     @property
-    def warnings(self) -> list[str]:
-        """What the user should know about these figures before trusting them."""
+    def notices(self) -> list[str]:
+        """The warnings said in full (figures from elsewhere, data that may not cover the
+        period): also the note of the commune's row in a batch summary."""
         from danvan_cli.figures import MOT_CUA_SOURCE
 
         notes: list[str] = []
@@ -150,12 +153,19 @@ class Computed:
                 f"Năm báo cáo {self.period.year} khác năm của sổ ({self.data.info.year}): "
                 "số liệu hồ sơ một cửa (ghi theo tháng, không ghi năm) không được tính."
             )
-        shown = [issue.message for issue in self.report.warnings if issue.code in SHOWN_WARNINGS]
-        notes += shown
-        if len(self.report.warnings) > len(shown):
+        notes += [issue.message for issue in self.report.warnings if issue.code in SHOWN_WARNINGS]
+        return notes
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the user should know about these figures before trusting them: the notices,
+        then the other warnings counted."""
+        notes = self.notices
+        shown = [issue for issue in self.report.warnings if issue.code in SHOWN_WARNINGS]
+        if self.report.warning_count > len(shown):
             more = "thêm " if shown else ""
             notes.append(
-                f"Sổ có {more}{len(self.report.warnings) - len(shown)} cảnh báo; xem bằng "
+                f"Sổ có {more}{self.report.warning_count - len(shown)} cảnh báo; xem bằng "
                 "danvan validate."
             )
         for export in self.exports:
@@ -176,11 +186,20 @@ class Computed:
 
 
 def compute_for(
-    path: Path, request: PeriodRequest, compare: Path | None = None, ho_so: Sequence[Path] = ()
+    path: Path,
+    request: PeriodRequest,
+    compare: Path | None = None,
+    ho_so: Sequence[Path] = (),
+    report_date: dt.date | None = None,
+    date_option: bool = False,
 ) -> Computed:
     """Read, check and compute (with the per-dossier exports ``ho_so``, if any); raise
     InvalidWorkbookError when the workbook or an export holds errors. With ``compare`` (last
-    year's workbook), the figures gain the same period of last year."""
+    year's workbook), the figures gain the same period of last year. The warnings about data
+    that may not cover the period (coverage.py) are added to the report, said in full by
+    ``warnings``; ``report_date`` (build, batch) is the date the report will carry,
+    ``date_option`` whether it came from ``--date``."""
+    from danvan_cli.coverage import coverage_issues
     from danvan_cli.figures import compute_figures
     from danvan_cli.reading import load
 
@@ -189,6 +208,7 @@ def compute_for(
         raise refusal(loaded.report, exports=loaded.exports)
     period = request.resolve(loaded.data.info.year)
     figures = compute_figures(loaded.data, period)
+    loaded.report.issues.extend(coverage_issues(loaded.coverage, period, report_date, date_option))
     exports = tuple(loaded.exports)
     computed = Computed(path, loaded.data, period, figures, loaded.report, exports=exports)
     return with_previous(computed, compare) if compare is not None else computed
@@ -210,6 +230,27 @@ def with_previous(computed: Computed, path: Path) -> Computed:
     previous = previous_figures(loaded.data, previous_period(computed.period))
     figures = computed.figures.model_copy(update={"previous": previous})
     return replace(computed, figures=figures, previous_report=loaded.report)
+
+
+def check_workbook(
+    path: Path, period_code: str | None = None, ho_so: Sequence[Path] = ()
+) -> list[Report]:
+    """Everything ``validate`` reports on one workbook and its per-dossier exports ``ho_so``:
+    their issues, and the warnings about data that may not cover a period — for
+    ``period_code`` (danvan.toml's period) in the workbook's year when one is given, else only
+    those that hold for any period (no data rows, no signer)."""
+    from danvan_cli.coverage import coverage_issues
+    from danvan_cli.reading import load
+
+    loaded = load(path, False, ho_so)
+    report = loaded.report
+    if report.fatal is None:
+        year = loaded.coverage.year
+        period = None
+        if period_code is not None and year is not None:
+            period = PeriodRequest(code=period_code).resolve(year)
+        report.issues.extend(coverage_issues(loaded.coverage, period))
+    return loaded.reports
 
 
 @dataclass(frozen=True)
@@ -289,7 +330,9 @@ def build_report(
         from danvan_cli.template_check import load_checked_template
 
         template, notes = load_checked_template(options.template)
-    computed = compute_for(path, request, compare, ho_so)
+    report_date = options.report_date or dt.date.today()
+    dated = options.report_date is not None
+    computed = compute_for(path, request, compare, ho_so, report_date, dated)
     target = output or (out_dir or Path.cwd()) / default_output_name(computed)
     ensure_writable(target, options.force, OUTPUT_OPTION)
     if options.pdf:  # never a new report beside an old PDF
@@ -300,7 +343,7 @@ def build_report(
         computed.data,
         computed.figures,
         computed.period,
-        options.report_date or dt.date.today(),
+        report_date,
         options.leading_zero,
     )
     written = render_report(template, context, target, options.force, OUTPUT_OPTION)

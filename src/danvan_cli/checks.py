@@ -7,9 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from danvan_cli.models import DossierMonth, Procedure
+if TYPE_CHECKING:
+    from danvan_cli.models import DossierMonth, Procedure
 
 
 class Severity(str, Enum):
@@ -237,12 +238,53 @@ ISSUE_TYPES: dict[str, IssueType] = {
             "DonThu, MotCua, HoSo, ThuTuc, VanBan, MoHinh, NoiDung); trang riêng của đơn vị thì "
             "không cần sửa.",
         ),
+        IssueType(
+            "log-ends-early",
+            W,
+            "Sổ ghi chưa tới cuối kỳ",
+            "Nhập nốt các dòng đến cuối kỳ rồi lập lại báo cáo; nếu sau ngày đó thật sự không "
+            "có lượt tiếp, đơn thư nào thì bỏ qua cảnh báo này.",
+        ),
+        IssueType(
+            "month-missing",
+            W,
+            "Tháng không có số liệu một cửa",
+            "Thêm dòng của các tháng còn thiếu vào trang MotCua (mỗi lĩnh vực một dòng mỗi "
+            "tháng; tháng không có hồ sơ thì ghi 0).",
+        ),
+        IssueType(
+            "date-before-end",
+            W,
+            "Ngày báo cáo trước ngày cuối kỳ",
+            "Ghi ngày báo cáo (--date) từ ngày cuối kỳ trở đi, hoặc chọn lại kỳ báo cáo "
+            "(--period).",
+        ),
+        IssueType(
+            "no-data",
+            W,
+            "Sổ chưa có số liệu",
+            "Nhập số liệu vào các trang TiepCongDan, DonThu, MotCua, ThuTuc, VanBan, MoHinh, "
+            "NoiDung rồi kiểm tra lại.",
+        ),
+        IssueType(
+            "no-signer",
+            W,
+            "Chưa có người ký",
+            "Thêm mục «Người ký» (họ tên người ký báo cáo) vào trang ThongTin.",
+        ),
     )
 }
 
 
-@dataclass(frozen=True)
+ERROR_CODES = frozenset(code for code, kind in ISSUE_TYPES.items() if kind.severity is E)
+
+
+@dataclass(frozen=True, slots=True)
 class Issue:
+    """One problem: its code (ISSUE_TYPES), a message built from its facts, and where it is.
+    A log may hold a hundred thousand of them: an issue is small, and only the ones shown are
+    ever turned into rich text (console.py)."""
+
     code: str
     message: str
     sheet: str | None = None
@@ -300,15 +342,24 @@ class Report:
 
     @property
     def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity is Severity.ERROR]
+        return [i for i in self.issues if i.code in ERROR_CODES]
 
     @property
     def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity is Severity.WARNING]
+        return [i for i in self.issues if i.code not in ERROR_CODES]
+
+    @property
+    def error_count(self) -> int:
+        """Errors, the unreadable file counted as one."""
+        return sum(1 for i in self.issues if i.code in ERROR_CODES) + (1 if self.fatal else 0)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for i in self.issues if i.code not in ERROR_CODES)
 
     @property
     def ok(self) -> bool:
-        return self.fatal is None and not self.errors
+        return self.fatal is None and not any(i.code in ERROR_CODES for i in self.issues)
 
     def counts_by_code(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
@@ -321,8 +372,8 @@ class Report:
             "file": self.file,
             "ok": self.ok,
             "fatal": self.fatal,
-            "errors": len(self.errors) + (1 if self.fatal else 0),
-            "warnings": len(self.warnings),
+            "errors": self.error_count,
+            "warnings": self.warning_count,
             "counts": self.counts_by_code(),
             "issues": [issue.to_json() for issue in self.issues],
         }
@@ -428,6 +479,7 @@ def check_receptions(
     dictionary look-up a visit when the kinds agree, as they almost always do."""
     from danvan_cli.figures import case_key
     from danvan_cli.schema import KINDS_OF_MATTER
+    from danvan_cli.vietnamese import column_letter
 
     codes, kinds, dates = typed.get("case_code"), typed.get("kind"), typed.get("date")
     if codes is None or kinds is None or dates is None:
@@ -449,6 +501,8 @@ def check_receptions(
         if ok and code and keys[code] in conflicted:
             visits[keys[code]].append((day, number, kind))
     labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
+    at = columns.get("kind")
+    letter = "" if at is None else column_letter(at)
     found: list[tuple[int, str, int, str]] = []
     for matter in visits.values():
         _, first_row, first = min(matter)
@@ -461,7 +515,7 @@ def check_receptions(
             f"Lượt này ghi {labels[kind]} nhưng lượt đầu của cùng vụ việc (cùng Mã vụ việc, "
             f"dòng {first_row}) ghi {labels[first]}.",
             sheet,
-            _ref(columns, "kind", number),
+            f"{letter}{number}" if letter else None,
             "Phân loại",
         )
 

@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from danvan_cli import __version__, usage
 from danvan_cli.errors import DanvanError, UsageError
+from danvan_cli.streams import json_text, protect_streams, safe
 
 if TYPE_CHECKING:
     from danvan_cli.build import PeriodRequest
@@ -52,6 +53,7 @@ class DanvanGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         state = CliState()
+        protect_streams()
         with usage.vietnamese():
             try:
                 result = super().main(
@@ -67,7 +69,7 @@ class DanvanGroup(TyperGroup):
             except typer.TyperException as err:  # the framework's usage errors (exit 2)
                 code = err.exit_code
                 if code == 2:
-                    typer.echo(usage.usage_error(err, prog_name or PROG_NAME), err=True)
+                    _echo(usage.usage_error(err, prog_name or PROG_NAME), err=True)
                 else:
                     _print_error(usage.reword_error(err.format_message()))
             except typer.Abort:
@@ -111,6 +113,11 @@ def _os_refusal(err: OSError) -> str:
     )
 
 
+def _echo(text: str, err: bool = False) -> None:
+    """A line of plain text (help, usage, a path we wrote), fit for a terminal."""
+    typer.echo(safe(text), err=err)
+
+
 def _print_error(message: str) -> None:
     from danvan_cli.console import plain
 
@@ -125,7 +132,7 @@ def _print_markup(markup: str) -> None:
 
 def _show_help(ctx: typer.Context, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        typer.echo(usage.reword_usage(ctx.get_help()))
+        _echo(usage.reword_usage(ctx.get_help()))
         raise typer.Exit()
 
 
@@ -164,7 +171,7 @@ app.add_typer(template_app, name="template")
 def _help_without_command(ctx: typer.Context) -> None:
     """A group called without a command: its help, as a usage error (exit 2)."""
     if ctx.invoked_subcommand is None:
-        typer.echo(usage.reword_usage(ctx.get_help()), err=True)
+        _echo(usage.reword_usage(ctx.get_help()), err=True)
         raise typer.Exit(2)
 
 
@@ -371,7 +378,7 @@ def init(
         raise UsageError("Cần tên đơn vị (--ten) và tỉnh/thành phố (--tinh).")
     profile = {"name": name.strip(), "province": province.strip(), "kind": labels[fold(kind)]}
     for path in write_blank_workbook(folder, year, profile):
-        typer.echo(f"Đã tạo {path}")
+        _echo(f"Đã tạo {path}")
 
 
 @app.command()
@@ -397,11 +404,8 @@ def validate(
     SỔ: một hay nhiều sổ cần kiểm tra; bỏ trống khi thư mục hiện tại có danvan.toml hoặc đúng
     một sổ. Với --ho-so: một sổ, và mỗi tệp danh sách hồ sơ có kết quả kiểm tra riêng.
     """
-    import json
-
-    from danvan_cli.build import resolve_workbook
+    from danvan_cli.build import check_workbook, resolve_workbook
     from danvan_cli.console import out, plain, print_report
-    from danvan_cli.reading import load
 
     settings = _settings()
     paths = list(files) if files else [resolve_workbook(None, settings)]
@@ -414,10 +418,12 @@ def validate(
     if ho_so and len(paths) != 1:
         raise UsageError("--ho-so chỉ dùng với một sổ.")
     exports = _exports(settings, ho_so, files[0] if files else None) if len(paths) == 1 else ()
-    reports = [report for path in paths for report in load(path, False, exports).reports]
+    reports = [
+        report for path in paths for report in check_workbook(path, settings.period, exports)
+    ]
     if as_json:
         payload = {"schema": "danvan.validate/1", "files": [r.to_json() for r in reports]}
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(payload) + "\n")
     else:
         for report in reports:
             print_report(report, out)
@@ -447,8 +453,6 @@ def figures(
     ho_so: HoSoOpt = None,
     _help: HelpOpt = False,
 ) -> None:
-    import json
-
     from danvan_cli.build import compute_for, resolve_workbook
     from danvan_cli.console import print_figures
 
@@ -460,8 +464,7 @@ def figures(
     for warning in result.warnings:
         _warn(warning, stderr=True)
     if as_json:
-        text = json.dumps(result.figures.to_json_dict(), ensure_ascii=False, indent=2)
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(json_text(result.figures.to_json_dict()) + "\n")
     else:
         print_figures(result.figures)
 
@@ -616,7 +619,7 @@ def template_export(
     from danvan_cli.render import export_template
 
     path = export_template(output, force)
-    typer.echo(f"Đã ghi mẫu: {path}")
+    _echo(f"Đã ghi mẫu: {path}")
 
 
 @template_app.command("check")
@@ -639,7 +642,7 @@ def template_check(
     if checked.errors:
         raise typer.Exit(1)
     notes = f" ({len(checked.warnings)} cảnh báo)" if checked.warnings else ""
-    typer.echo(f"Mẫu {template} hợp lệ{notes}.")
+    _echo(f"Mẫu {template} hợp lệ{notes}.")
 
 
 def main() -> None:

@@ -3,7 +3,6 @@ figures and batch summaries as rich tables in Vietnamese, and the batch progress
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,24 +14,17 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from danvan_cli.checks import ERROR_CODES, Issue, Report
+from danvan_cli.streams import safe
+
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
     from danvan_cli.batch import BatchOutcome, CommuneResult, Progress
-    from danvan_cli.checks import Report
     from danvan_cli.figures import Figures, PreviousFigures
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def safe(text: str) -> str:
-    """Text from a workbook, a template or a file name, fit for a terminal: control characters
-    are dropped (an ESC typed into a cell could otherwise move the cursor, clear the screen or
-    retitle the window of the clerk who runs danvan). Tabs and line breaks stay."""
-    return _CONTROL.sub("", text)
 
 
 def plain(text: str) -> str:
@@ -40,43 +32,40 @@ def plain(text: str) -> str:
     return escape(safe(text))
 
 
-def report_lines(report: Report) -> list[Text]:
-    """One entry per issue: where, what, and how to fix it; readable in any terminal width."""
-    lines: list[Text] = []
-    for issue in report.issues:
-        error = issue.severity.value == "error"
-        line = Text("  ✗ " if error else "  ! ", style="red" if error else "yellow")
-        line.append(safe(issue.ref or Path(report.file).name), style="bold")
-        if issue.column:
-            line.append(f" ({issue.column})")
-        line.append(f" — {issue.severity.label}: ")
-        line.append(safe(issue.message))
-        line.append(f"\n      Cách sửa: {issue.hint}", style="dim")
-        lines.append(line)
-    return lines
+def issue_line(issue: Issue, file: str) -> Text:
+    """One issue for people: where, what, and how to fix it; readable in any terminal width."""
+    error = issue.code in ERROR_CODES
+    line = Text("  ✗ " if error else "  ! ", style="red" if error else "yellow")
+    line.append(safe(issue.ref or Path(file).name), style="bold")
+    if issue.column:
+        line.append(f" ({safe(issue.column)})")
+    line.append(f" — {issue.severity.label}: ")
+    line.append(safe(issue.message))
+    line.append(f"\n      Cách sửa: {issue.hint}", style="dim")
+    return line
 
 
 def summary_line(report: Report) -> str:
-    errors = len(report.errors) + (1 if report.fatal else 0)
-    warnings = len(report.warnings)
     verdict = "[green]hợp lệ[/green]" if report.ok else "[red]có lỗi[/red]"
-    return f"{escape(safe(report.file))}: {verdict} — {errors} lỗi, {warnings} cảnh báo"
+    return (
+        f"{escape(safe(report.file))}: {verdict} — {report.error_count} lỗi, "
+        f"{report.warning_count} cảnh báo"
+    )
 
 
 MAX_SHOWN = 200
-"""Issues printed per file; a log with thousands of the same slip lists the rest in --json."""
+"""Issues printed per file; a log with thousands of the same slip lists the rest in --json.
+Only these are formatted: a log whose every row carries a warning costs no more to show."""
 
 
 def print_report(report: Report, console: Console = out, limit: int = MAX_SHOWN) -> None:
     if report.fatal:
         console.print(f"[red]Lỗi:[/red] {escape(safe(report.fatal))}")
-    lines = report_lines(report)
-    for line in lines[:limit]:
-        console.print(line)
-    if len(lines) > limit:
-        console.print(
-            f"  … và {len(lines) - limit} vấn đề khác: xem đủ bằng --json hoặc --annotate."
-        )
+    for issue in report.issues[:limit]:
+        console.print(issue_line(issue, report.file))
+    hidden = len(report.issues) - limit
+    if hidden > 0:
+        console.print(f"  … và {hidden} vấn đề khác: xem đủ bằng --json hoặc --annotate.")
     console.print(summary_line(report))
 
 

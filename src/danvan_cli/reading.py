@@ -25,6 +25,7 @@ from pydantic_core import ErrorDetails
 from danvan_cli import checks
 from danvan_cli.cells import BAD, BLANK, constraint_issue, converter, judge, text_of
 from danvan_cli.checks import DossierListPart, Report
+from danvan_cli.coverage import Coverage
 from danvan_cli.errors import UnreadableFileError
 from danvan_cli.models import (
     PLAUSIBLE_AREA_KM2,
@@ -56,7 +57,7 @@ from danvan_cli.schema import (
     Kind,
     Sheet,
 )
-from danvan_cli.sheets import check_sheets, check_twins
+from danvan_cli.sheets import SHEET_NOUNS, check_sheets, check_twins
 from danvan_cli.vietnamese import column_letter, fold, split_recipients
 from danvan_cli.workbook import Table, Workbook, is_blank, open_workbook
 
@@ -66,11 +67,13 @@ RowT = TypeVar("RowT", bound=Row)
 @dataclass
 class Loaded:
     """A workbook read and checked, with the per-dossier exports read beside it (``--ho-so``,
-    one report each): ``data`` is None when any of them holds errors."""
+    one report each): ``data`` is None when any of them holds errors; ``coverage`` says how
+    far the data reach (coverage.py turns it into warnings for a period)."""
 
     report: Report
     data: CommuneData | None
     exports: list[Report] = field(default_factory=list)
+    coverage: Coverage = field(default_factory=Coverage)
 
     @property
     def reports(self) -> list[Report]:
@@ -96,10 +99,11 @@ def load(path: Path, want_data: bool = True, ho_so: Sequence[Path] = ()) -> Load
             report.fatal = str(err)
             checks.check_dossier_lists(exports)
             return Loaded(report, None, [part.report for part in exports])
-        data = _Reader(book, report, want_data).read(exports)
+        reader = _Reader(book, report, want_data)
+        data = reader.read(exports)
     reports = [part.report for part in exports]
     ok = report.ok and all(each.ok for each in reports)
-    return Loaded(report, data if ok and want_data else None, reports)
+    return Loaded(report, data if ok and want_data else None, reports, reader.coverage)
 
 
 def _read_export(path: Path) -> DossierListPart:
@@ -215,6 +219,7 @@ class _Reader:
         self.report = report
         self.want_data = want_data
         self.year: int | None = None
+        self.coverage = Coverage()
 
     # -- tables -----------------------------------------------------------------------------
 
@@ -296,6 +301,10 @@ class _Reader:
             out = self._validate(model, numbers, typed, valid, by_key, issues, as_rows)
         if spec in (TIEP_CONG_DAN, DON_THU) and "date" in typed:
             self._in_year(numbers, typed["date"], columns["date"], spec.column("date"), issues)
+            self._log_end(spec, table, numbers, typed["date"], columns["date"])
+        if spec is MOT_CUA and "month" in typed:
+            self.coverage.dossier_months = frozenset(typed["month"]) - {None}
+        self.coverage.data_rows += len(table.rows)
         issues.sort(key=lambda issue: (issue[0], issue[1]))
         for number, index, code, message, title in issues:
             self.report.add(code, message, table.name, f"{column_letter(index)}{number}", title)
@@ -478,6 +487,23 @@ class _Reader:
                     )
                 )
 
+    def _log_end(
+        self, spec: Sheet, table: Table, numbers: Sequence[int], days: Sequence[Any], index: int
+    ) -> None:
+        """The log's last day (dates far from the workbook's year, typos warned about by
+        ``_in_year``, left out) and the cell holding it, for coverage.py."""
+        if self.year is None:
+            dated = [day for day in days if day is not None]
+        else:
+            lower, upper = dt.date(self.year - 1, 12, 1), dt.date(self.year, 12, 31)
+            dated = [day for day in days if day is not None and lower <= day <= upper]
+        last = max(dated, default=None)
+        if last is None:
+            return
+        position = len(days) - 1 - list(reversed(days)).index(last)
+        ref = f"{column_letter(index)}{numbers[position]}"
+        self.coverage.add_log(SHEET_NOUNS[spec.key], last, table.name, ref)
+
     # -- ThongTin ---------------------------------------------------------------------------
 
     def info(self) -> UnitInfo | None:
@@ -545,8 +571,11 @@ class _Reader:
                 ok = False
         info = self._unit_info(table, values, cells) if ok else None
         self.year = info.year if info is not None else _plain_year(values.get("year"))
+        self.coverage.year = self.year
+        self.coverage.info_sheet = table.name
         if info is not None:
             self._plausible(table, info, cells)
+            self.coverage.signer = bool((info.signer or "").strip())
         return info
 
     def _unit_info(
@@ -614,12 +643,14 @@ class _Reader:
             receptions.typed,
             receptions.valid,
         )
+        self.coverage.dossier_sheet = self._name(MOT_CUA)
         checks.check_dossiers(self.report, self._name(MOT_CUA), dossiers.columns, dossiers.rows)
         checks.check_procedures(
             self.report, self._name(THU_TUC), procedures.columns, procedures.rows
         )
         parts = [self._dossier_part(listed_rows, self.book.path.name), *exports]
         checks.check_dossier_lists(parts)
+        self._list_coverage(parts, exports)
         if any(part.numbers for part in parts) and dossiers.numbers:
             self._set_aside(len(dossiers.numbers))
         if info is None or not all(part.report.ok for part in parts):
@@ -635,6 +666,17 @@ class _Reader:
             models=tuple(models.rows),
             notes=tuple(notes.rows),
         )
+
+    def _list_coverage(
+        self, parts: Sequence[DossierListPart], exports: Sequence[DossierListPart]
+    ) -> None:
+        """The per-dossier list, when it has rows, is the dossiers' source (MotCua's months no
+        longer matter) and a dated log that ends on its last Ngày tiếp nhận."""
+        self.coverage.data_rows += sum(len(part.numbers) for part in exports)
+        if any(part.numbers for part in parts):
+            days = (day for part in parts for day in part.typed.get("received", ()) if day)
+            self.coverage.add_log("danh sách hồ sơ một cửa", max(days, default=None))
+            self.coverage.dossier_months = None
 
     def _dossier_part(self, rows: SheetRows, file: str) -> DossierListPart:
         return DossierListPart(

@@ -12,7 +12,7 @@ from danvan_cli.schema import SHEETS
 from danvan_cli.vietnamese import fold
 from danvan_cli.workbook import Table, Workbook
 
-_SHEET_NOUNS: dict[str, str] = {
+SHEET_NOUNS: dict[str, str] = {
     "thong_tin": "trang thông tin chung",
     "tiep_cong_dan": "sổ tiếp công dân",
     "don_thu": "sổ đơn thư",
@@ -50,7 +50,7 @@ def check_sheets(book: Workbook, report: Report, dossier_list: bool = False) -> 
         if consequence is not None and sheet.key not in book.tables:
             report.add(
                 "absent-sheet",
-                f"Sổ không có trang «{sheet.title}» ({_SHEET_NOUNS[sheet.key]}): {consequence}.",
+                f"Sổ không có trang «{sheet.title}» ({SHEET_NOUNS[sheet.key]}): {consequence}.",
                 sheet.title,
             )
     for name in book.unknown_sheets:
@@ -63,7 +63,7 @@ def check_twins(book: Workbook, report: Report) -> None:
     an export file): an error when several hold data, else a warning naming the one read."""
     for key, twins in book.twins.items():
         read = book.tables[key]
-        _twins(report, _SHEET_NOUNS.get(key, f"trang {read.spec.title} của mẫu"), read, twins)
+        _twins(report, SHEET_NOUNS.get(key, f"trang {read.spec.title} của mẫu"), read, twins)
 
 
 def _twins(report: Report, noun: str, read: Table, twins: list[Table]) -> None:

@@ -1,0 +1,145 @@
+"""Standard output and error that never fail on an encoding (SPEC §8).
+
+Output piped to a file on Windows is encoded in the locale's code page: cp1258 on a Vietnamese
+Windows, cp1252 on many others; ``PYTHONIOENCODING`` may name any codec. Python's default for
+stdout is to raise ``UnicodeEncodeError`` on the first letter the codec lacks, so a clerk's
+``danvan validate so.xlsx > log.txt`` used to crash. ``protect_streams`` switches stdout and
+stderr to a ``danvan-fallback`` error handler for their encoding: a letter the codec cannot
+encode is written another way it can — decomposed (``ệ`` = ``ê`` + combining dot below,
+which cp1258 encodes), else without its marks (``ệ`` -> ``e``, ``đ`` -> ``d``), else a plain
+ASCII stand-in for our own punctuation (``—`` -> ``-``), else ``?``. Vietnamese is untouched
+wherever the stream can encode it (UTF-8 terminals and files, cp1258).
+
+Text that comes from a workbook, a template or a file name is passed through ``safe`` before
+it reaches a terminal: control characters and bidirectional formatting characters are dropped.
+JSON output keeps every string exact but writes those characters as ``\\uXXXX`` escapes
+(``json_text``): a parser reads back the same text, a terminal shows it inert.
+
+Light on purpose (standard library only): the CLI calls it before anything else, ``--help``
+included."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import sys
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+ERRORS = "danvan-fallback"
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+_STAND_INS = {
+    "đ": "d",
+    "Đ": "D",
+    "—": "-",
+    "–": "-",
+    "…": "...",
+    "✗": "x",
+    "→": "->",
+    "←": "<-",
+    "≤": "<=",
+    "≥": ">=",
+    "×": "x",
+    "«": '"',
+    "»": '"',
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "•": "-",
+    "²": "2",
+    "━": "-",
+    "─": "-",
+    "│": "|",
+}
+
+
+@lru_cache(maxsize=4096)
+def spelling(char: str, encoding: str) -> str:
+    """``char`` written so that ``encoding`` can encode it (see the module's text)."""
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[:1], decomposed[1:]
+    if marks:
+        shape = "".join(mark for mark in marks if mark not in _TONES)
+        tones = "".join(mark for mark in marks if mark in _TONES)
+        for candidate in (unicodedata.normalize("NFC", base + shape) + tones, decomposed, base):
+            if _encodes(candidate, encoding):
+                return candidate
+    stand_in = _STAND_INS.get(char)
+    if stand_in is not None and _encodes(stand_in, encoding):
+        return stand_in
+    return "?"
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except (UnicodeError, LookupError):
+        return False
+    return True
+
+
+def error_handler(encoding: str) -> str:
+    """The name of the codec error handler that writes unencodable letters for ``encoding``
+    (registered on first use). One handler per encoding: a codec such as cp1258 reports its
+    errors as ``charmap``, so the handler must know the stream's encoding itself."""
+    name = f"{ERRORS}-{codecs.lookup(encoding).name}"
+    try:
+        codecs.lookup_error(name)
+    except LookupError:
+
+        def fallback(error: UnicodeError) -> tuple[str, int]:
+            if not isinstance(error, UnicodeEncodeError):
+                raise error
+            text = error.object[error.start : error.end]
+            return "".join(spelling(char, encoding) for char in text), error.end
+
+        codecs.register_error(name, fallback)
+    return name
+
+
+def protect_streams() -> None:
+    """Switch stdout and stderr to the handler of their encoding. A stream whose errors policy
+    was chosen otherwise is switched too (``surrogateescape`` still raises on letters, stderr's
+    ``backslashreplace`` writes ``\\u1ec7`` for ``ệ``); one that cannot be reconfigured or
+    names no known encoding is left alone."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = getattr(stream, "encoding", None)
+        if reconfigure is None or not isinstance(encoding, str):
+            continue
+        try:
+            errors = error_handler(encoding)
+            if getattr(stream, "errors", None) != errors:
+                reconfigure(errors=errors)
+        except (LookupError, ValueError, OSError, AttributeError):  # closed, detached…
+            continue
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""C0 and C1 control characters but tab and line feed, and Unicode's Bidi_Control set: the
+marks (U+061C, U+200E, U+200F), embeddings and overrides (U+202A–U+202E) and isolates
+(U+2066–U+2069)."""
+_JSON_INERT = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""What ``json.dumps(ensure_ascii=False)`` writes raw but a terminal would act on (it escapes
+C0 controls itself)."""
+
+
+def safe(text: str) -> str:
+    """Text from a workbook, a template or a file name, fit for a terminal: control characters
+    are dropped (an ESC typed into a cell could otherwise move the cursor, clear the screen or
+    retitle the window of the clerk who runs danvan), and so are bidirectional overrides and
+    isolates (U+202E would show a cell's text, or a file name, reversed). Tabs and line breaks
+    stay."""
+    return _CONTROL.sub("", text)
+
+
+def json_text(payload: Any) -> str:
+    """``payload`` as indented JSON, Vietnamese as letters, and every character a terminal
+    would act on (C1 controls, bidirectional formatting) escaped as ``\\uXXXX``: still valid
+    JSON that parses back to the very same strings."""
+    text = json.dumps(payload, ensure_ascii=False, indent=2)
+    return _JSON_INERT.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
