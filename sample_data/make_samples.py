@@ -32,18 +32,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 # Every mistake planted in loi_mau.xlsx: sheet, cell (as Excel shows it, title rows
-# included), severity ("lỗi" = error, "cảnh báo" = warning), a short code, and the
-# planted value (None = the cell is left blank). For row-level checks the cell is the
-# one whose planted value breaks the rule.
+# included), severity ("lỗi" = error, "cảnh báo" = warning), the issue code that
+# validate --json gives it (checks.ISSUE_TYPES), and the planted value (None = the cell
+# is left blank). For row-level checks the cell is the one whose planted value breaks
+# the rule.
 MISTAKES: list[dict[str, Any]] = [
     # (a) typed total 320 while 206 online + 129 direct = 335 (the seed's own slip)
-    {"sheet": "MotCua", "cell": "G8", "severity": "lỗi", "what": "total_mismatch", "value": 320},
+    {"sheet": "MotCua", "cell": "G8", "severity": "lỗi", "code": "total-mismatch", "value": 320},
     # (b) not a valid day-first date (month 25)
     {
         "sheet": "TiepCongDan",
         "cell": "B5",
         "severity": "lỗi",
-        "what": "bad_date",
+        "code": "bad-date",
         "value": "13/25/2024",
     },
     # (c) negative head count
@@ -51,7 +52,7 @@ MISTAKES: list[dict[str, Any]] = [
         "sheet": "TiepCongDan",
         "cell": "F7",
         "severity": "lỗi",
-        "what": "negative_count",
+        "code": "bad-number",
         "value": -2,
     },
     # (d) fractional head count typed as text
@@ -59,7 +60,7 @@ MISTAKES: list[dict[str, Any]] = [
         "sheet": "TiepCongDan",
         "cell": "F8",
         "severity": "lỗi",
-        "what": "fractional_count",
+        "code": "bad-number",
         "value": "2,5",
     },
     # (e) reception mode that is not one of the choices
@@ -67,7 +68,7 @@ MISTAKES: list[dict[str, Any]] = [
         "sheet": "TiepCongDan",
         "cell": "D9",
         "severity": "lỗi",
-        "what": "bad_choice",
+        "code": "bad-choice",
         "value": "Tiếp dân",
     },
     # (f) required cell (Phân loại) left blank
@@ -75,7 +76,7 @@ MISTAKES: list[dict[str, Any]] = [
         "sheet": "TiepCongDan",
         "cell": "H10",
         "severity": "lỗi",
-        "what": "missing_required",
+        "code": "required",
         "value": None,
     },
     # (g) a real date ten years away from the workbook year (2014 instead of 2024)
@@ -83,19 +84,19 @@ MISTAKES: list[dict[str, Any]] = [
         "sheet": "TiepCongDan",
         "cell": "B11",
         "severity": "cảnh báo",
-        "what": "date_out_of_year",
+        "code": "date-outside-year",
         "value": date(2014, 9, 14),
     },
     # (h) resolved + open (12) > carried + received (0 + 9)
-    {"sheet": "MotCua", "cell": "H5", "severity": "lỗi", "what": "dossier_overflow", "value": 12},
+    {"sheet": "MotCua", "cell": "H5", "severity": "lỗi", "code": "dossier-overflow", "value": 12},
     # (i) DVC toàn trình + một phần (14 + 2) > Số TTHC (15) in the "Người có công" row
-    {"sheet": "ThuTuc", "cell": "C4", "severity": "lỗi", "what": "dvc_exceeds_total", "value": 14},
+    {"sheet": "ThuTuc", "cell": "C4", "severity": "lỗi", "code": "procedure-overflow", "value": 14},
     # (j) second visit of matter VV-2024-009 gives another kind than the first one
     {
         "sheet": "TiepCongDan",
         "cell": "H13",
         "severity": "cảnh báo",
-        "what": "kind_conflict",
+        "code": "kind-mismatch",
         "value": "Phản ánh",
     },
     # (k) extra column the tool does not know
@@ -103,17 +104,17 @@ MISTAKES: list[dict[str, Any]] = [
         "sheet": "DonThu",
         "cell": "H3",
         "severity": "cảnh báo",
-        "what": "unknown_column",
+        "code": "unknown-column",
         "value": "Cột tạm",
     },
     # (l) yes/no cell holding "chưa"
-    {"sheet": "DonThu", "cell": "E6", "severity": "lỗi", "what": "bad_yes_no", "value": "chưa"},
+    {"sheet": "DonThu", "cell": "E6", "severity": "lỗi", "code": "bad-bool", "value": "chưa"},
     # (m) formula written by a script, never calculated: no cached value
     {
         "sheet": "MotCua",
         "cell": "G6",
         "severity": "lỗi",
-        "what": "formula_no_value",
+        "code": "formula-no-value",
         "value": "=D6+E6+F6",
     },
     # (n) document group that is not one of the seven groups
@@ -121,7 +122,7 @@ MISTAKES: list[dict[str, Any]] = [
         "sheet": "VanBan",
         "cell": "E6",
         "severity": "lỗi",
-        "what": "bad_choice",
+        "code": "bad-choice",
         "value": "Văn bản khác",
     },
     # (o) "Kỳ trước chuyển sang" of Chứng thực in month 3 is 3, its open total in month 2 is 1
@@ -129,7 +130,7 @@ MISTAKES: list[dict[str, Any]] = [
         "sheet": "MotCua",
         "cell": "C9",
         "severity": "cảnh báo",
-        "what": "carryover_mismatch",
+        "code": "carry-mismatch",
         "value": 3,
     },
 ]
@@ -1151,7 +1152,7 @@ def build_loi_mau(path: Path) -> None:
         cell.value = mistake["value"]
         if isinstance(mistake["value"], date):
             cell.number_format = DATE_FORMAT
-        if mistake["what"] == "unknown_column":
+        if mistake["code"] == "unknown-column":
             cell.font = Font(bold=True)
     save_reproducibly(wb, path)
 
