@@ -7,10 +7,13 @@ resident memory is measured); nothing written on failure (``batch`` writes only 
 workbook, whose row for the file says why it failed), no temporary file left; the input's bytes
 unchanged.
 
-Limits under test (``danvan_cli.workbook``): MAX_UNZIPPED_BYTES (512 MiB inflated, a zip bomb
-stops there, before anything is inflated), MAX_CELLS (10 million cells from the first to the
-last cell holding a value, measured from the file's bytes before calamine allocates them:
-one value in XFD1048576 used to abort the whole process).
+Limits under test (``danvan_cli.workbook``): MAX_UNZIPPED_BYTES (100 MiB inflated, a zip bomb
+stops there, before anything is inflated), MAX_CELLS (1,5 million cells from the first to the
+last cell holding a value, summed over the sheets read, measured from the file's bytes before
+calamine allocates them: one value in XFD1048576 used to abort the whole process),
+MAX_COPIED_TEXT (text calamine would copy into many cells: a shared string, a repeated .ods
+cell, an .xls SST string), models.MAX_NAME_CHARS (the unit's name, repeated in every citation)
+and checks.MAX_ISSUES (issues kept; the rest counted).
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ from lxml import etree
 from support import flat, sha256
 from typer.testing import CliRunner
 
+from danvan_cli import extents
 from danvan_cli.cli import app
+from danvan_cli.models import MAX_NAME_CHARS
 from danvan_cli.workbook import MAX_UNZIPPED_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,6 +247,23 @@ def make_entity_bomb_in_sheet(folder: Path) -> Path:
     return path
 
 
+def declare_shared_strings(name: str, data: bytes) -> bytes:
+    """A workbook part with xl/sharedStrings.xml declared (content type and relationship)."""
+    if name == "[Content_Types].xml":
+        override = (
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        )
+        return data.replace(b"</Types>", override + b"</Types>")
+    if name == "xl/_rels/workbook.xml.rels":
+        relation = (
+            b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        )
+        return data.replace(b"</Relationships>", relation + b"</Relationships>")
+    return data
+
+
 def make_entity_bomb_in_shared_strings(folder: Path) -> Path:
     """The same bomb in xl/sharedStrings.xml, which every cell with text points into."""
     base = _laughing_base(folder)
@@ -257,19 +279,7 @@ def make_entity_bomb_in_shared_strings(folder: Path) -> Path:
         if name == part:
             cell = re.compile(rb"<c r=\"E2\"[^>]*>.*?</c>", re.S)
             return cell.sub(b'<c r="E2" t="s"><v>0</v></c>', data)
-        if name == "[Content_Types].xml":
-            override = (
-                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-            )
-            return data.replace(b"</Types>", override + b"</Types>")
-        if name == "xl/_rels/workbook.xml.rels":
-            relation = (
-                b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/'
-                b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-            )
-            return data.replace(b"</Relationships>", relation + b"</Relationships>")
-        return data
+        return declare_shared_strings(name, data)
 
     path = rewrite(base, folder / "cuoi_ngat_chuoi.xlsx", edit)
     with zipfile.ZipFile(path, "a") as archive:
@@ -505,19 +515,23 @@ def _biff_cell(row: int, col: int, value: Any) -> bytes:
 
 
 def biff_workbook(
-    sheets: Mapping[str, Sequence[Sequence[Any]]], globals_records: bytes = b""
+    sheets: Mapping[str, Sequence[Sequence[Any]]],
+    globals_records: bytes = b"",
+    cell_records: Mapping[str, bytes] | None = None,
 ) -> bytes:
     """A BIFF8 Workbook stream: globals (``globals_records`` after the BOF and CODEPAGE, then
-    BOUNDSHEET per sheet) then one substream a sheet."""
+    BOUNDSHEET per sheet) then one substream a sheet (``cell_records[name]`` after its
+    cells)."""
     bodies = []
-    for rows in sheets.values():
+    for name, rows in sheets.items():
         cells = [
             _biff_cell(r, c, value)
             for r, row in enumerate(rows)
             for c, value in enumerate(row)
             if value is not None
         ]
-        bodies.append(_biff_bof(0x10) + b"".join(cells) + _biff(0x000A))
+        extra = (cell_records or {}).get(name, b"")
+        bodies.append(_biff_bof(0x10) + b"".join(cells) + extra + _biff(0x000A))
 
     def globals_part(offsets: Sequence[int]) -> bytes:
         records = [_biff_bof(0x05), _biff(0x0042, struct.pack("<H", 1200)), globals_records]
@@ -694,6 +708,133 @@ def make_ods_repeat_bomb(folder: Path) -> Path:
     return write_ods(folder / "bom_lap.ods", rows, bomb)
 
 
+# --- text read many times, names repeated in every citation (issue 12 item 3) -----------------
+
+COPIES = 20_000
+"""Cells showing one 32.767-character text: 650 MB once each has its copy (calamine gives
+every cell its own), from a file of a few kilobytes."""
+
+
+def _documents_book(folder: Path, name: str, unit_letters: int) -> Path:
+    """ThongTin with a unit name of ``unit_letters`` letters and 30.000 VanBan rows without an
+    issuer: the name was built into every citation (the figures' issuer) and folded there."""
+    documents = [["Số ký hiệu", "Ngày ban hành", "Trích yếu", "Nhóm"]]
+    documents += [
+        [f"{n}/KH-UBND", dt.date(2024, 1 + n % 8, 1 + n % 27), "triển khai", "Lãnh đạo chỉ đạo"]
+        for n in range(1, 30_001)
+    ]
+    info = [row if row[0] != "Tên đơn vị" else ["Tên đơn vị", "TENDONVI"] for row in INFO_ROWS]
+    base = write_workbook(folder / f"goc_{name}", {"ThongTin": info, "VanBan": documents})
+    letters = b"A" * unit_letters  # past what openpyxl writes (32.767): the sheet is edited
+    path = edit_sheet(
+        base, folder / name, "ThongTin", lambda xml: xml.replace(b"TENDONVI", letters)
+    )
+    base.unlink()
+    return path
+
+
+def make_long_name_and_documents(folder: Path) -> Path:
+    """The workbook of the issue: a 100.000-letter commune name, 30.000 documents."""
+    return _documents_book(folder, "ten_dai.xlsx", 100_000)
+
+
+def make_documents_at_the_name_limit(folder: Path) -> Path:
+    """The longest name accepted (MAX_NAME_CHARS letters) and 30.000 documents."""
+    return _documents_book(folder, "ba_muoi_nghin_van_ban.xlsx", MAX_NAME_CHARS)
+
+
+_INLINE = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^<>]*?) t="inlineStr"><is><t>(.*?)</t></is></c>')
+
+
+def with_shared_strings(
+    source: Path, target: Path, texts: Mapping[bytes, bytes] | None = None
+) -> Path:
+    """``source`` as Excel writes it: each text once in xl/sharedStrings.xml, every cell
+    showing it pointing to it (openpyxl writes every text in its cell); ``texts`` replaces
+    some texts of that part (one placeholder shown in many cells becomes a long text)."""
+    strings: dict[bytes, int] = {}
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        index = strings.setdefault(match.group(3), len(strings))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match.group(1), match.group(2), index)
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name.startswith("xl/worksheets/"):
+            return _INLINE.sub(shared, data)
+        return declare_shared_strings(name, data)
+
+    rewrite(source, target, edit)
+    replaced = [(texts or {}).get(text, text) for text in strings]
+    items = b"".join(b"<si><t>%s</t></si>" % text for text in replaced)
+    with zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + items
+            + b"</sst>",
+        )
+    return target
+
+
+def make_shared_string_copies(folder: Path) -> Path:
+    """COPIES NoiDung rows showing one 32.767-character shared string."""
+    rows = [["Mục", "Nội dung"], *[["I", "CHUDAI"]] * COPIES]
+    base = write_workbook(folder / "goc.xlsx", {"NoiDung": rows})
+    path = with_shared_strings(base, folder / "chuoi_chung.xlsx", {b"CHUDAI": b"x" * LONG})
+    base.unlink()
+    return path
+
+
+def make_ods_repeated_text(folder: Path) -> Path:
+    """An .ods NoiDung row holding a 32.767-character text, repeated COPIES times."""
+    row = (
+        f'<table:table-row table:number-rows-repeated="{COPIES}">'
+        f"{_ods_cell('I')}{_ods_cell('x' * LONG)}</table:table-row>"
+    )
+    sheets = {"ThongTin": INFO_ROWS, "NoiDung": [["Mục", "Nội dung"]]}
+    return write_ods(folder / "lap_chu.ods", sheets, row)
+
+
+def _sst(text: str) -> bytes:
+    """An SST record of one Latin-1 string, its characters run on in CONTINUE records (each
+    starting with its flags byte), as Excel splits a long string."""
+    chars = text.encode("latin-1")
+    first = 8224 - 8 - 3
+    records = [_biff(0x00FC, struct.pack("<IIHB", COPIES, 1, len(chars), 0) + chars[:first])]
+    for start in range(first, len(chars), 8223):
+        records.append(_biff(0x003C, b"\x00" + chars[start : start + 8223]))
+    return b"".join(records)
+
+
+def make_xls_sst_copies(folder: Path) -> Path:
+    """An .xls whose NoiDung shows one 32.767-character SST string in COPIES cells."""
+    cells = b"".join(
+        _biff(0x00FD, struct.pack("<HHHI", row, 1, 15, 0)) for row in range(1, COPIES + 1)
+    )
+    stream = biff_workbook(
+        {"ThongTin": INFO_ROWS, "NoiDung": [["Mục", "Nội dung"]]},
+        globals_records=_sst("x" * LONG),
+        cell_records={"NoiDung": cells},
+    )
+    path = folder / "sst_lap.xls"
+    path.write_bytes(compound_file(stream))
+    return path
+
+
+def make_cells_over_sheets(folder: Path) -> Path:
+    """Two sheets each under MAX_CELLS, together over it: one value in N60000 of each."""
+    path = edit_sheet(
+        SAMPLE,
+        folder / "tam.xlsx",
+        "TiepCongDan",
+        before_sheet_data_end(b'<row r="60000"><c r="N60000"><v>1</v></c></row>'),
+    )
+    far = b'<row r="60000"><c r="N60000"><v>1</v></c></row>'
+    target = edit_sheet(path, folder / "hai_trang_lon.xlsx", "DonThu", before_sheet_data_end(far))
+    path.unlink()
+    return target
+
+
 # --- the corpus --------------------------------------------------------------------------------
 
 
@@ -730,6 +871,20 @@ CASES: dict[str, Case] = {
     "unclosed-tags": Case(make_unclosed_tags, "ok", heavy=True),
     "far-cell-xls": Case(make_far_cell_xls, "error", "vùng dữ liệu quá lớn", heavy=True),
     "ods-repeat-bomb": Case(make_ods_repeat_bomb, "error", "vùng dữ liệu quá lớn", heavy=True),
+    "long-name-30000-documents": Case(
+        make_long_name_and_documents, "error", "quá dài cho «Tên đơn vị»", heavy=True
+    ),
+    "30000-documents": Case(
+        make_documents_at_the_name_limit, "ok", heavy=True, sample_figures=False
+    ),
+    "shared-string-copies": Case(
+        make_shared_string_copies, "error", "lặp lại những đoạn chữ dài", heavy=True
+    ),
+    "ods-repeated-text": Case(
+        make_ods_repeated_text, "error", "lặp lại những đoạn chữ dài", heavy=True
+    ),
+    "xls-sst-copies": Case(make_xls_sst_copies, "error", "lặp lại những đoạn chữ dài", heavy=True),
+    "cells-over-sheets": Case(make_cells_over_sheets, "error", "tổng cộng quá lớn", heavy=True),
     "corrupt-unknown-sheet": Case(make_corrupt_unknown_sheet, "ok"),
     "corrupt-known-sheet": Case(make_corrupt_known_sheet, "error", "hỏng"),
     "duplicate-part": Case(make_duplicate_part, "error", "hỏng"),
@@ -1021,3 +1176,106 @@ def test_header_in_row_11_names_the_sheet(corpus: Corpus) -> None:
     result = CliRunner(env=ENV).invoke(app, ["validate", str(corpus["header-row-11"])])
     assert result.exit_code == 1
     assert "trong 10 dòng đầu của trang «TiepCongDan»" in flat(result.output)
+
+
+# --- bounded resources: what the heavy corpus cannot say by itself ------------------------------
+
+
+def test_a_name_past_the_limit_is_described(make_workbook: Callable[..., Path]) -> None:
+    info = [row if row[0] != "Tên đơn vị" else ["Tên đơn vị", "A" * 201] for row in INFO_ROWS]
+    path = make_workbook({"ThongTin": info})
+    result = CliRunner(env=ENV).invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert (
+        "✗ ThongTin!B2 (Tên đơn vị) — lỗi: Ô có 201 ký tự, quá dài cho «Tên đơn vị» (tối đa "
+        "200 ký tự). Cách sửa: Rút gọn nội dung của ô: tên đơn vị, huyện, tỉnh chỉ cần vài chục "
+        "chữ."
+    ) in flat(result.output)
+
+
+def test_thirty_thousand_documents_cite_the_unit_once_each(corpus: Corpus, tmp_path: Path) -> None:
+    """Every document without an issuer is the unit's own: cited without one, and its figure
+    names the unit (the name built once, not once a document)."""
+    args = ["figures", str(corpus["30000-documents"]), "--period", "9m", "--json"]
+    result = CliRunner(env=ENV).invoke(app, args)
+    assert result.exit_code == 0
+    documents = json.loads(result.stdout)["documents"]
+    assert len(documents) == 30_000
+    assert {d["issuer"] for d in documents} == {"UBND xã " + "A" * MAX_NAME_CHARS}
+
+
+def test_issues_past_the_limit_are_counted(
+    make_workbook: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log whose every cell is wrong keeps the first MAX_ISSUES issues (here lowered to 100,
+    as a workbook of a million wrong cells would); the others are counted, never lost."""
+    import danvan_cli.checks
+
+    monkeypatch.setattr(danvan_cli.checks, "MAX_ISSUES", 100)
+    rows = [LOG_HEADER, *[["32/13/2024", "Thường xuyên", "x", "Kiến nghị", ""]] * 80]
+    path = make_workbook({"TiepCongDan": rows})
+    result = CliRunner(env=ENV).invoke(app, ["validate", "--json", str(path)])
+    assert result.exit_code == 1
+    (report,) = json.loads(result.stdout)["files"]
+    assert len(report["issues"]) == 100
+    assert report["omitted"] == 160 + 6 - 100  # 2 wrong cells a row, 6 absent sheets
+    assert report["errors"] == 160 and report["counts"]["bad-date"] == 80
+    kept = [(i["cell"], i["code"]) for i in report["issues"]][6:]  # after the sheets' warnings
+    assert kept[:4] == [
+        ("A2", "bad-date"),
+        ("C2", "bad-number"),
+        ("A3", "bad-date"),
+        ("C3", "bad-number"),
+    ]
+    text = CliRunner(env=ENV).invoke(app, ["validate", str(path)])
+    assert "… và 66 vấn đề khác: xem đủ bằng --json hoặc --annotate." in text.output
+    assert f"{path}: có lỗi — 160 lỗi, 6 cảnh báo" in flat(text.output)
+
+
+def _sst_record(*texts: tuple[str, int]) -> bytes:
+    """An SST record whose strings (text, bytes a character) run on into CONTINUE records of
+    at most 100 bytes, each continuing string's part after a flags byte of its own width."""
+    body = struct.pack("<II", len(texts), len(texts))
+    pieces: list[bytes] = []
+    for text, width in texts:
+        encoded = text.encode("utf-16-le" if width == 2 else "latin-1")
+        body += struct.pack("<HB", len(text), 1 if width == 2 else 0)
+        limit = 100
+        while encoded:
+            room = (limit - len(body)) // width * width
+            if room <= 0:
+                pieces.append(body)
+                width = 1 if width == 2 else 2  # the next part switches width
+                encoded = encoded.decode("utf-16-le" if width == 1 else "latin-1").encode(
+                    "utf-16-le" if width == 2 else "latin-1"
+                )
+                body = bytes([1 if width == 2 else 0])
+                continue
+            body, encoded = body + encoded[:room], encoded[room:]
+    pieces.append(body)
+    return _biff(0x00FC, pieces[0]) + b"".join(_biff(0x003C, piece) for piece in pieces[1:])
+
+
+def test_xls_shared_strings_are_measured_across_continue_records(tmp_path: Path) -> None:
+    """An SST whose long string crosses three CONTINUE records, switching between one and two
+    bytes a character at each (as Excel may write it): the string after it keeps its index,
+    as calamine reads it."""
+    long_text = "ê" * 300
+    sst = _sst_record(("ngắn", 2), (long_text, 2), ("Ghi chú", 1))
+    cells = b"".join(
+        _biff(0x00FD, struct.pack("<HHHI", row, 1, 15, index))
+        for row, index in ((1, 1), (2, 1), (3, 2), (4, 0))
+    )
+    stream = biff_workbook(
+        {"ThongTin": INFO_ROWS, "NoiDung": [["Mục", "Nội dung"], *[["I"]] * 4]},
+        globals_records=sst,
+        cell_records={"NoiDung": cells},
+    )
+    facts = extents.xls_facts(compound_file(stream))
+    assert [extent.copied for extent in facts.sheets] == [0, 2 * 300 * 3]
+    path = tmp_path / "sst.xls"
+    path.write_bytes(compound_file(stream))
+    import python_calamine
+
+    shown = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("NoiDung")
+    assert [row[1] for row in shown.to_python()[1:]] == [long_text, long_text, "Ghi chú", "ngắn"]

@@ -109,15 +109,16 @@ def refusal(
         if each.fatal:
             lines.append(each.fatal)
             continue
-        errors = each.errors
+        errors = each.errors[:MAX_LISTED_ERRORS]
+        count = each.error_count  # issues past checks.MAX_ISSUES included
         what = role if each is report else "Danh sách hồ sơ"
-        lines.append(f"{what} «{name}» có {len(errors)} lỗi, chưa lập được báo cáo:")
-        for issue in errors[:MAX_LISTED_ERRORS]:
+        lines.append(f"{what} «{name}» có {count} lỗi, chưa lập được báo cáo:")
+        for issue in errors:
             where = issue.ref or name
             column = f" ({issue.column})" if issue.column else ""
             lines.append(f"  {where}{column}: {issue.message} → {issue.hint}")
-        if len(errors) > MAX_LISTED_ERRORS:
-            lines.append(f"  … và {len(errors) - MAX_LISTED_ERRORS} lỗi khác.")
+        if count > len(errors):
+            lines.append(f"  … và {count - len(errors)} lỗi khác.")
     if any(not each.fatal for each in failed):
         command = f'danvan validate "{report.file}"'
         command += "".join(f' --ho-so "{each.file}"' for each in exports)

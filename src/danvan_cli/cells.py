@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -111,19 +112,34 @@ def converter(column: Column, epoch: dt.date = EXCEL_EPOCH) -> Callable[[object]
     return lambda raw: parse_cell(column, raw)
 
 
-def judge(column: Column, convert: Callable[[object], Any], raw: object) -> Verdict:
+def judge(
+    column: Column, convert: Callable[[object], Any], raw: object, explain: bool = True
+) -> Verdict:
     """The verdict on one non-formula cell of ``column``; pure, so a column can share one
-    verdict per distinct value."""
+    verdict per distinct value. With ``explain`` false, a wrong value's verdict holds only
+    why it is wrong (its message, which may quote it, is built by ``explain`` when needed)."""
     if is_blank(raw):
         if column.kind is Kind.BOOL:
             return False, None, None
         if column.required:
-            return BAD, "required", f"Cột «{column.title}» bắt buộc nhưng ô để trống."
+            return BAD, "required", _required(column) if explain else None
         return BLANK, None, None
     try:
         return convert(raw), None, None
     except ParseError as err:
-        return BAD, ERROR_CODES.get(column.kind, "bad-number"), wrong(column, raw, str(err))
+        code = ERROR_CODES.get(column.kind, "bad-number")
+        return BAD, code, wrong(column, raw, str(err)) if explain else str(err)
+
+
+def explain(column: Column, raw: object, code: str, why: str | None) -> str:
+    """The message of a wrong cell judged with ``explain=False``."""
+    if code == "required":
+        return _required(column)
+    return wrong(column, raw, why or "")
+
+
+def _required(column: Column) -> str:
+    return f"Cột «{column.title}» bắt buộc nhưng ô để trống."
 
 
 # --- quoting a value, or describing it -------------------------------------------------------
@@ -164,11 +180,24 @@ def near_miss(column: Column, text: str) -> str | None:
     if not key or len(key) > 40:
         return None
     best, score = None, 0.0
-    for choice in column.choices:
-        ratio = difflib.SequenceMatcher(None, key, fold(choice.label)).ratio()
+    letters = set(key)
+    for label, folded, folded_letters in _folded_choices(column):
+        # Cheap upper bounds of the ratio first (no letter in common, lengths too far apart):
+        # a column of garbage is ruled out without building a matcher for each value.
+        if letters.isdisjoint(folded_letters):
+            continue
+        if 2 * min(len(key), len(folded)) / (len(key) + len(folded)) < max(score, NEAR_MISS):
+            continue
+        ratio = difflib.SequenceMatcher(None, key, folded).ratio()
         if ratio > score:
-            best, score = choice.label, ratio
+            best, score = label, ratio
     return best if score >= NEAR_MISS else None
+
+
+@functools.cache
+def _folded_choices(column: Column) -> tuple[tuple[str, str, frozenset[str]], ...]:
+    folded = [(choice.label, fold(choice.label)) for choice in column.choices]
+    return tuple((label, key, frozenset(key)) for label, key in folded)
 
 
 def describe(value: object) -> str:
@@ -224,4 +253,9 @@ def constraint_issue(column: Column, error: ErrorDetails) -> tuple[str, str]:
         )
     if kind == "missing":
         return "required", f"Cột «{column.title}» bắt buộc nhưng ô để trống."
+    if kind == "string_too_long":  # described, never quoted: it may be anything
+        return "text-too-long", (
+            f"Ô có {group_thousands(len(text_of(value)))} ký tự, quá dài cho «{column.title}» "
+            f"(tối đa {context.get('max_length')} ký tự)."
+        )
     return code, wrong(column, value, f"không hợp lệ cho cột «{column.title}»")

@@ -91,6 +91,12 @@ ISSUE_TYPES: dict[str, IssueType] = {
             "Nhập số trong khoảng nêu ở thông báo (ví dụ mỗi lượt tiếp có ít nhất 1 người).",
         ),
         IssueType(
+            "text-too-long",
+            E,
+            "Chữ quá dài",
+            "Rút gọn nội dung của ô: tên đơn vị, huyện, tỉnh chỉ cần vài chục chữ.",
+        ),
+        IssueType(
             "invalid-row",
             E,
             "Dòng không hợp lệ",
@@ -322,6 +328,12 @@ class Issue:
         }
 
 
+MAX_ISSUES = 100_000
+"""Issues a report keeps: a workbook whose every cell is wrong would otherwise hold millions,
+each with its message. The first ones (sheet by sheet, row by row) are kept; the others are
+counted by code in ``Report.omitted``, never lost silently."""
+
+
 @dataclass
 class Report:
     """Everything wrong with one workbook, found in one pass."""
@@ -329,6 +341,8 @@ class Report:
     file: str
     issues: list[Issue] = field(default_factory=list)
     fatal: str | None = None  # the file could not be read at all
+    omitted: dict[str, int] = field(default_factory=dict)
+    """Issues past MAX_ISSUES, counted by code."""
 
     def add(
         self,
@@ -338,7 +352,19 @@ class Report:
         cell: str | None = None,
         column: str | None = None,
     ) -> None:
+        if len(self.issues) >= MAX_ISSUES:
+            self.omit(code)
+            return
         self.issues.append(Issue(code, message, sheet, cell, column))
+
+    def omit(self, code: str, count: int = 1) -> None:
+        """Count issues that are not kept (past MAX_ISSUES)."""
+        self.omitted[code] = self.omitted.get(code, 0) + count
+
+    @property
+    def room(self) -> int:
+        """How many more issues the report keeps."""
+        return max(MAX_ISSUES - len(self.issues), 0)
 
     @property
     def errors(self) -> list[Issue]:
@@ -350,21 +376,31 @@ class Report:
 
     @property
     def error_count(self) -> int:
-        """Errors, the unreadable file counted as one."""
-        return sum(1 for i in self.issues if i.code in ERROR_CODES) + (1 if self.fatal else 0)
+        """Errors, omitted ones included, the unreadable file counted as one."""
+        kept = sum(1 for i in self.issues if i.code in ERROR_CODES)
+        omitted = sum(n for code, n in self.omitted.items() if code in ERROR_CODES)
+        return kept + omitted + (1 if self.fatal else 0)
 
     @property
     def warning_count(self) -> int:
-        return sum(1 for i in self.issues if i.code not in ERROR_CODES)
+        kept = sum(1 for i in self.issues if i.code not in ERROR_CODES)
+        return kept + sum(n for code, n in self.omitted.items() if code not in ERROR_CODES)
 
     @property
     def ok(self) -> bool:
-        return self.fatal is None and not any(i.code in ERROR_CODES for i in self.issues)
+        return (
+            self.fatal is None
+            and not any(i.code in ERROR_CODES for i in self.issues)
+            and not any(code in ERROR_CODES for code in self.omitted)
+        )
 
     def counts_by_code(self) -> dict[str, int]:
+        """Issues by code, omitted ones included."""
         counts: dict[str, int] = defaultdict(int)
         for issue in self.issues:
             counts[issue.code] += 1
+        for code, count in self.omitted.items():
+            counts[code] += count
         return dict(counts)
 
     def to_json(self) -> dict[str, Any]:
@@ -375,6 +411,7 @@ class Report:
             "errors": self.error_count,
             "warnings": self.warning_count,
             "counts": self.counts_by_code(),
+            "omitted": sum(self.omitted.values()),
             "issues": [issue.to_json() for issue in self.issues],
         }
 

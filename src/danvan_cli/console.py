@@ -63,7 +63,7 @@ def print_report(report: Report, console: Console = out, limit: int = MAX_SHOWN)
         console.print(f"[red]Lỗi:[/red] {escape(safe(report.fatal))}")
     for issue in report.issues[:limit]:
         console.print(issue_line(issue, report.file))
-    hidden = len(report.issues) - limit
+    hidden = len(report.issues) - min(limit, len(report.issues)) + sum(report.omitted.values())
     if hidden > 0:
         console.print(f"  … và {hidden} vấn đề khác: xem đủ bằng --json hoặc --annotate.")
     console.print(summary_line(report))

@@ -162,16 +162,18 @@ def _party_structure(text: str | None) -> str:
     return re.sub(r"(?i)^gồm\s*:?\s*", "", value)
 
 
-def _is_own_issuer(issuer: str, info: UnitInfo, unit: Mapping[str, Any]) -> bool:
-    own = {
-        fold(default_issuer(info)),
-        fold(f"Ủy ban nhân dân {unit['full']}"),
-        fold(f"Uỷ ban nhân dân {unit['full']}"),
-        fold(unit["ubnd"]),
-        fold(f"UBND {unit['name']}"),
-        fold("Ủy ban nhân dân " + unit["kind_lower"]),
-    }
-    return fold(issuer) in own
+def _own_issuers(info: UnitInfo, unit: Mapping[str, Any]) -> frozenset[str]:
+    """The unit's own names as an issuer, folded: its documents are cited without one."""
+    return frozenset(
+        {
+            fold(default_issuer(info)),
+            fold(f"Ủy ban nhân dân {unit['full']}"),
+            fold(f"Uỷ ban nhân dân {unit['full']}"),
+            fold(unit["ubnd"]),
+            fold(f"UBND {unit['name']}"),
+            fold("Ủy ban nhân dân " + unit["kind_lower"]),
+        }
+    )
 
 
 _ABBREVIATIONS = {
@@ -202,9 +204,19 @@ def _documents_context(
     figures: Figures, info: UnitInfo, unit: Mapping[str, Any], period: Period
 ) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = {group: [] for group in DOCUMENT_GROUPS}
+    own = _own_issuers(info, unit)
+    issuers: dict[str, tuple[str, bool]] = {}  # as written -> (as cited, external)
     for document in figures.documents:
-        issuer = _strip_ends(document.issuer)
-        external = bool(issuer) and not _is_own_issuer(issuer, info, unit)
+        # Most documents share a few issuers (the unit's own name, given once for all):
+        # each is cleaned and compared once, whatever its length.
+        known = issuers.get(document.issuer)
+        if known is None:
+            cleaned = _strip_ends(document.issuer)
+            known = issuers[document.issuer] = (
+                cleaned,
+                bool(cleaned) and fold(cleaned) not in own,
+            )
+        issuer, external = known
         number = _strip_ends(document.number)
         day = dt.date.fromisoformat(document.date)
         date = format_date(day)

@@ -8,21 +8,28 @@ repeated a million times grows to gigabytes from a one-kilobyte file. So ``workb
 measures first and refuses what is too large. Each measure is an upper bound of what calamine
 allocates, exact where it matters (a sheet full of formatted but empty cells is not counted
 as large: calamine skips cells with no value).
+
+Text can grow the same way: calamine gives each cell its own copy of its text, so one long
+shared string shown by a million cells of an .xlsx, or one long .ods cell repeated a million
+times, becomes gigabytes. ``shared_text`` and ``Extent.copied`` measure that text.
 """
 
 from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Extent:
-    """The block of cells a reader allocates: ``rows`` × ``columns``."""
+    """The block of cells a reader allocates: ``rows`` × ``columns``; ``copied`` is the text
+    it writes into cells from text the file holds once (repeated .ods cells)."""
 
     rows: int
     columns: int
+    copied: int = field(default=0, compare=False)
 
     @property
     def cells(self) -> int:
@@ -143,6 +150,42 @@ def _walk_sheet(data: bytes) -> Extent:
     return box.extent
 
 
+# --- xlsx: text of shared strings, copied into every cell that shows one ----------------------
+
+LONG_TEXT = 256
+"""A shared string longer than this many bytes of XML is counted at every cell showing it;
+shorter ones are part of what a cell costs anyway (MAX_CELLS bounds them)."""
+_SI_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?si(?=[\s/>])")
+_PLAIN_SI = (b"<si>", b"<si ", b"<si/")
+_VALUE_NUMBER = re.compile(rb"v\s*>\s*\+?0*([0-9]+)")
+"""A value element's number (``<v>12</v>``, ``<x:v> 012 </x:v>``), as calamine reads a
+shared string's index: every number written in a cell is taken for one (an upper bound)."""
+
+
+def long_shared_strings(sst: bytes, longer_than: int = LONG_TEXT) -> dict[bytes, int]:
+    """The shared strings of ``sst`` (xl/sharedStrings.xml) longer than ``longer_than`` bytes
+    of XML, by their index as a cell writes it (``b"12"``). One split in the usual case; a
+    regular expression when the part has prefixed or unusual ``<si`` tags."""
+    if b":si" in sst or sum(map(sst.count, _PLAIN_SI)) != sst.count(b"<si"):
+        pieces = _SI_OPEN.split(sst)
+    else:
+        pieces = sst.split(b"<si")
+    strings = pieces[1:]
+    if max(map(len, strings), default=0) <= longer_than:
+        return {}
+    return {
+        b"%d" % index: len(text) for index, text in enumerate(strings) if len(text) > longer_than
+    }
+
+
+def shared_text(data: bytes, long: Mapping[bytes, int]) -> int:
+    """Bytes of long shared strings (``long_shared_strings``) the cells of worksheet ``data``
+    show once read: one pass over the sheet, only when there is a long string at all."""
+    if not long:
+        return 0
+    return sum(filter(None, map(long.get, _VALUE_NUMBER.findall(data))))
+
+
 # --- ods: content.xml holds every table ---------------------------------------------------------
 
 _ODS_TOKEN = re.compile(
@@ -162,6 +205,8 @@ class _OdsTable:
     repeat: int = 1  # repeat of the open row
     col: int = 0
     row_end: int = 0  # one past the last valued column of the open row
+    copied: int = 0  # bytes of cell content repeated (rows × columns repeats)
+    cell: tuple[int, int] | None = None  # (content start, copies) of an open repeated cell
 
 
 def ods_tables(content: bytes) -> dict[str, Extent]:
@@ -175,7 +220,7 @@ def ods_tables(content: bytes) -> dict[str, Extent]:
             if closing:
                 if stack:
                     done = stack.pop()
-                    found[done.name] = Extent(done.rows, done.columns)
+                    found[done.name] = Extent(done.rows, done.columns, done.copied)
             elif not attrs.endswith(b"/"):
                 name = _TABLE_NAME.search(attrs)
                 stack.append(_OdsTable(name.group(1).decode("utf-8", "replace") if name else ""))
@@ -198,11 +243,17 @@ def ods_tables(content: bytes) -> dict[str, Extent]:
                 table.col = table.row_end = 0
             continue
         if closing:
+            if kind == b"table-cell" and table.cell is not None:
+                start, copies = table.cell
+                table.copied += (match.start() - start) * copies
+                table.cell = None
             continue
         repeat = _COLUMNS_REPEATED.search(attrs)
         count = int(repeat.group(1)) if repeat else 1
         if b"office:value-type" in attrs or not attrs.endswith(b"/"):
             table.row_end = table.col + count
+        if count * table.repeat > 1 and not attrs.endswith(b"/"):
+            table.cell = (match.end(), count * table.repeat)
         table.col += count
     return found
 
@@ -256,6 +307,8 @@ def xls_facts(raw: bytes) -> XlsFacts:
     box = _Box()
     date1904 = False
     substreams = 0
+    long: dict[int, int] = {}  # index of a long shared string -> its most bytes once read
+    copied = 0
     position, size = 0, len(stream)
     unpack = struct.unpack_from
     while position + 4 <= size:
@@ -267,6 +320,8 @@ def xls_facts(raw: bytes) -> XlsFacts:
         if kind in _CELL_RECORDS and length >= 4:
             row, col = unpack("<HH", stream, body)
             box.add(row, col)
+            if kind == _LABELSST and length >= 10 and long:
+                copied += long.get(unpack("<I", stream, body + 6)[0], 0)
         elif kind == _MULRK and length >= 6:
             row, first = unpack("<HH", stream, body)
             (last,) = unpack("<H", stream, body + length - 2)
@@ -274,15 +329,84 @@ def xls_facts(raw: bytes) -> XlsFacts:
         elif kind in _BOF or kind == _EOF:
             substreams += kind in _BOF
             if box.bottom >= 0:
-                found.append(box.extent)
-            box = _Box()
+                found.append(Extent(*_size(box), copied))
+            box, copied = _Box(), 0
         elif substreams <= 1 and kind == _FILEPASS:  # in the workbook globals
             return XlsFacts([], encrypted=True)
         elif substreams <= 1 and kind == _DATEMODE and length >= 2:
             date1904 = unpack("<H", stream, body)[0] == 1
+        elif substreams <= 1 and kind == _SST:
+            long = _long_sst_strings(stream, body, length)
     if box.bottom >= 0:
-        found.append(box.extent)
+        found.append(Extent(*_size(box), copied))
     return XlsFacts(found, date1904)
+
+
+def _size(box: _Box) -> tuple[int, int]:
+    extent = box.extent
+    return extent.rows, extent.columns
+
+
+_SST = 0x00FC
+_CONTINUE = 0x003C
+_LABELSST = 0x00FD
+
+
+def _long_sst_strings(stream: bytes, body: int, length: int) -> dict[int, int]:
+    """The strings of a BIFF8 SST record (and its CONTINUE records) longer than LONG_TEXT
+    bytes once read (UTF-8, at most 3 bytes a character), by index. A string's characters
+    may run on into the next CONTINUE record, which then starts with a new flags byte."""
+    parts = [stream[body : body + length]]
+    position = body + length
+    while position + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, position)
+        if kind != _CONTINUE:
+            break
+        parts.append(stream[position + 4 : position + 4 + size])
+        position += 4 + size
+    data = b"".join(parts)
+    ends: list[int] = []  # where each record's body ends in data
+    for part in parts:
+        ends.append((ends[-1] if ends else 0) + len(part))
+    if len(data) < 8:
+        return {}
+    unique = struct.unpack_from("<I", data, 4)[0]
+    at, record, last = 8, 0, len(ends) - 1
+    found: dict[int, int] = {}
+    for index in range(unique):
+        while record < last and at >= ends[record]:
+            record += 1
+        if at + 3 > len(data):
+            break
+        chars, flags = struct.unpack_from("<HB", data, at)
+        at += 3
+        skip = 0
+        if flags & 0x08 and at + 2 <= len(data):  # rich text: 4 bytes a run, after the text
+            skip += 4 * struct.unpack_from("<H", data, at)[0]
+            at += 2
+        if flags & 0x04 and at + 4 <= len(data):  # phonetic data, after the text
+            skip += struct.unpack_from("<I", data, at)[0]
+            at += 4
+        width = 2 if flags & 0x01 else 1
+        left = chars
+        while left > 0:
+            room = (ends[record] - at) // width
+            if room <= 0:  # the text goes on in the next record, after a new flags byte
+                if record >= last:
+                    break
+                at, record = ends[record], record + 1
+                if at >= ends[record]:  # an empty record: its flags byte is missing
+                    continue
+                width = 2 if data[at] & 0x01 else 1
+                at += 1
+                continue
+            taken = min(room, left)
+            left -= taken
+            at += taken * width
+        at += skip
+        if chars * 3 > LONG_TEXT:
+            found[index] = chars * 3
+    return found
 
 
 _END_OF_CHAIN = 0xFFFFFFFE

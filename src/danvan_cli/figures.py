@@ -634,14 +634,14 @@ def document_type(number: str) -> str:
     return _TYPES_BY_FOLD.get(fold(abbreviation), GENERIC_DOCUMENT_TYPE)
 
 
-def _document_figure(document: Document, info: UnitInfo) -> DocumentFigure:
+def _document_figure(document: Document, own: str) -> DocumentFigure:
     issuer = (document.issuer or "").strip()
     return DocumentFigure(
         number=document.number,
         type=document_type(document.number),
         date=document.date.isoformat(),
         summary=document.summary,
-        issuer=issuer or default_issuer(info),
+        issuer=issuer or own,
         group=document.group,
     )
 
@@ -649,12 +649,14 @@ def _document_figure(document: Document, info: UnitInfo) -> DocumentFigure:
 def document_figures(
     documents: Sequence[Document], period: Period, info: UnitInfo
 ) -> list[DocumentFigure]:
-    """Documents issued up to the window's end (earlier years included), by date then row."""
+    """Documents issued up to the window's end (earlier years included), by date then row.
+    The unit's own name as issuer is built once and shared by every document without one."""
+    own = default_issuer(info)
     cited = sorted(
         (document for document in documents if document.date <= period.end),
         key=lambda document: (document.date, document.row),
     )
-    return [_document_figure(document, info) for document in cited]
+    return [_document_figure(document, own) for document in cited]
 
 
 def model_figures(models: Sequence[Model]) -> list[ModelFigure]:

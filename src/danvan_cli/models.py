@@ -20,6 +20,12 @@ Year = Annotated[int, Field(ge=1900, le=2100)]
 Month = Annotated[int, Field(ge=1, le=12)]
 Area = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
+MAX_NAME_CHARS = 200
+"""Longest name of a unit, district or province: the longest real ones have some 30 letters.
+The unit's name is repeated in every citation of its own documents and in the figures' JSON:
+a 100.000-letter name over 30.000 documents would be 3 GB of text."""
+Name = Annotated[str, Field(max_length=MAX_NAME_CHARS)]
+
 PLAUSIBLE_AREA_KM2 = (0.01, 10_000.0)
 """The smallest and largest area of a commune-level unit, km² (the largest communes span a few
 thousand km²): outside, the area was mistyped and no density is computed."""
@@ -158,10 +164,10 @@ class UnitInfo(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str
+    name: Name
     kind: str = "Xã"
-    district: str | None = None
-    province: str
+    district: Name | None = None
+    province: Name
     year: Year
     area_km2: Area | None = None
     population: Count | None = None

@@ -23,7 +23,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError, create_model
 from pydantic_core import ErrorDetails
 
 from danvan_cli import checks
-from danvan_cli.cells import BAD, BLANK, constraint_issue, converter, judge, text_of
+from danvan_cli.cells import BAD, BLANK, constraint_issue, converter, explain, judge, text_of
 from danvan_cli.checks import DossierListPart, Report
 from danvan_cli.coverage import Coverage
 from danvan_cli.errors import UnreadableFileError
@@ -293,6 +293,8 @@ class _Reader:
             typed[column.key] = self._column(
                 table, column, index, cells, numbers, blank, valid, issues
             )
+            if len(issues) > 2 * self.report.room:
+                self._trim(issues)
         columns = {hc.column.key: hc.index for hc in table.columns}
         out: list[RowT] = []
         if complete:
@@ -305,17 +307,26 @@ class _Reader:
         if spec is MOT_CUA and "month" in typed:
             self.coverage.dossier_months = frozenset(typed["month"]) - {None}
         self.coverage.data_rows += len(table.rows)
-        issues.sort(key=lambda issue: (issue[0], issue[1]))
+        self._trim(issues)
         for number, index, code, message, title in issues:
             self.report.add(code, message, table.name, f"{column_letter(index)}{number}", title)
         return SheetRows(out, columns, numbers, typed, valid)
+
+    def _trim(self, issues: list[CellIssue]) -> None:
+        """Sort a sheet's cell issues by row, then column, and keep only as many as the report
+        has room for (checks.MAX_ISSUES); the others are counted as omitted."""
+        issues.sort(key=lambda issue: (issue[0], issue[1]))
+        room = self.report.room
+        for issue in issues[room:]:
+            self.report.omit(issue[2])
+        del issues[room:]
 
     def _column(
         self,
         table: Table,
         column: Column,
         index: int,
-        cells: list[list[Any]],
+        cells: list[Sequence[Any]],
         numbers: list[int],
         blank: object,
         valid: bytearray,
@@ -323,72 +334,91 @@ class _Reader:
     ) -> list[Any]:
         """One column's typed values (``blank`` where the cell is blank, None where it is
         wrong), marking the rows of wrong cells invalid. Each distinct value is judged once."""
-        offset = index - table.first_col
+        position = table.position(index)
         try:
-            raws = list(map(operator.itemgetter(offset), cells))
-        except IndexError:  # calamine gives every row the sheet's width; a safety net
-            raws = [values[offset] if offset < len(values) else "" for values in cells]
+            raws = list(map(operator.itemgetter(position), cells))
+        except (IndexError, TypeError):  # rows of formula cells below the data are empty
+            raws = [table.cell(values, index) for values in cells]
         if column.timestamp:  # a time of day is ignored: the many stamps become few days
             raws = [raw.date() if type(raw) is dt.datetime else raw for raw in raws]
         convert = converter(column, self.book.epoch)
         memo: dict[object, Any] = {}
-        problems: dict[int, tuple[str, str]] = {}  # position -> (code, message)
+        bad: dict[int, tuple[str, str | None]] = {}  # position -> (code, why) of a wrong value
         if column.kind is Kind.TEXT:  # text as typed, stripped: one pass, however many values
             values: list[Any] = [raw.strip() if type(raw) is str else None for raw in raws]
             if None in values or "" in values:  # blank, or not typed as text: judged one by one
                 for position, stripped in enumerate(values):
                     if not stripped:
-                        value, code, message = judge(column, convert, raws[position])
+                        value, code, why = judge(column, convert, raws[position], explain=False)
                         if value is BAD:
-                            problems[position] = (code or "", message or "")
+                            bad[position] = (code or "", why)
                         values[position] = blank if value is BLANK else value
-            return self._flag(table, column, index, numbers, values, problems, valid, issues)
+            return self._flag(table, column, index, numbers, raws, values, bad, valid, issues)
         distinct = set(raws)
         # True == 1 and False == 0: a memo shared by a bool and a number would mix them up.
         if (True in distinct or False in distinct) and bool in set(map(type, raws)):
             values = []
             for position, raw in enumerate(raws):
-                value, code, message = judge(column, convert, raw)
+                value, code, why = judge(column, convert, raw, explain=False)
                 if value is BAD:
-                    problems[position] = (code or "", message or "")
+                    bad[position] = (code or "", why)
                 values.append(blank if value is BLANK else value)
         else:
-            wrong: dict[object, tuple[str, str]] = {}
+            wrong: dict[object, tuple[str, str | None]] = {}
             for raw in distinct:
-                value, code, message = judge(column, convert, raw)
+                value, code, why = judge(column, convert, raw, explain=False)
                 memo[raw] = blank if value is BLANK else value
                 if value is BAD:
-                    wrong[raw] = (code or "", message or "")
+                    wrong[raw] = (code or "", why)
             values = list(map(memo.__getitem__, raws))
             if wrong:
                 for position, raw in enumerate(raws):
                     if raw in wrong:
-                        problems[position] = wrong[raw]
-        return self._flag(table, column, index, numbers, values, problems, valid, issues)
+                        bad[position] = wrong[raw]
+        return self._flag(table, column, index, numbers, raws, values, bad, valid, issues)
 
-    @staticmethod
     def _flag(
+        self,
         table: Table,
         column: Column,
         index: int,
         numbers: list[int],
+        raws: list[Any],
         values: list[Any],
-        problems: dict[int, tuple[str, str]],
+        bad: dict[int, tuple[str, str | None]],
         valid: bytearray,
         issues: list[CellIssue],
     ) -> list[Any]:
-        """The column's values, with each wrong cell (``problems``, formulas without a value,
-        error values) an issue, None, and its row invalid."""
+        """The column's values, with each wrong cell (``bad`` values, formulas without a value,
+        error values) None and its row invalid; an issue for each the report keeps room for
+        (checks.MAX_ISSUES, the others counted), its message built then: a column of a
+        hundred thousand different wrong values costs no hundred thousand messages."""
+        raw_problems: dict[int, tuple[str, str]] = {}  # position -> (code, message)
         if table.formula_cells or table.error_cells:
             letter = column_letter(index)
             for position, number in enumerate(numbers):
                 problem = raw_cell_problem(table, f"{letter}{number}")
                 if problem is not None:
-                    problems[position] = problem
-        for position, (code, message) in problems.items():
-            issues.append((numbers[position], index, code, message, column.title))
+                    raw_problems[position] = problem
+        room = self.report.room
+        messages: dict[tuple[type, object], str] = {}
+        for rank, position in enumerate(sorted(bad.keys() | raw_problems.keys())):
             valid[position] = 0
             values[position] = None
+            problem = raw_problems.get(position)
+            code = problem[0] if problem is not None else bad[position][0]
+            if rank >= room:
+                self.report.omit(code)
+                continue
+            if problem is not None:
+                message = problem[1]
+            else:
+                raw = raws[position]
+                key = (type(raw), raw)
+                message = messages.get(key) or messages.setdefault(
+                    key, explain(column, raw, code, bad[position][1])
+                )
+            issues.append((numbers[position], index, code, message, column.title))
         return values
 
     def _validate(

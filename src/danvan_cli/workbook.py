@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 import posixpath
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,25 @@ from danvan_cli.vietnamese import (
 )
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-MAX_FILE_BYTES = 200 * 1024 * 1024
-"""Largest workbook file accepted (bytes on disk)."""
-MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
-"""Largest total size of a zip-based workbook's members once inflated: a zip bomb stops here."""
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Largest workbook file accepted (bytes on disk): an .xls is read whole, more than once."""
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+"""Largest total size of a zip-based workbook's members once inflated: a zip bomb stops here,
+and so does a sheet's XML, which is read whole to be measured (a log of 100.000 rows written
+by openpyxl is 84 MB of XML, by Excel about 55 MB)."""
 MAX_RATIO = 400
 """Largest compression ratio accepted for a member over 16 MiB (real sheets stay far below)."""
-MAX_CELLS = 10_000_000
-"""Largest sheet area (rows × columns, from the first to the last cell holding a value) read
-into memory: calamine takes 32 bytes a cell, so at most about 320 MB. A commune's largest log
-(100.000 visits × 14 columns) is 1.4 million cells."""
+MAX_CELLS = 1_500_000
+"""Largest area read into memory, summed over the known sheets of a workbook (rows × columns
+of each, from its first to its last cell holding a value): a log of 140.000 rows × 14
+columns. Every cell read costs some 150 bytes at the peak of reading, checking and keeping it
+(calamine's slot, its Python value, the typed column), so this keeps ``validate``, ``figures``
+and ``build`` within 500 MB whatever the cells hold (SPEC §6, §7)."""
+MAX_COPIED_TEXT = 64 * 1024 * 1024
+"""Most text the known sheets may hold once read beyond what the file holds: an .xlsx cell
+showing a shared string gets its own copy of it (counted for strings over extents.LONG_TEXT
+bytes), an .ods cell repeated N times is N copies, an .xls cell its own copy of an SST
+string."""
 HEADER_SEARCH_ROWS = 10
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -62,7 +72,10 @@ class Table:
     group_row: int | None = None  # the merged group row above a two-row header, if any
     columns: list[HeaderColumn] = field(default_factory=list)
     unknown_columns: list[tuple[str, str]] = field(default_factory=list)  # (ref, header text)
-    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)  # (row number, cells)
+    rows: list[tuple[int, Sequence[Cell]]] = field(default_factory=list)
+    """(row number, cells) of each data row: the cells of the known columns but personal data,
+    in header order (``position`` tells where a column's cell is)."""
+    positions: dict[int, int] = field(default_factory=dict)  # column index -> place in a row
     first_col: int = 0
     empty: bool = True  # the sheet holds no cell at all
     formula_cells: frozenset[str] = frozenset()  # refs of formulas with no cached value
@@ -77,9 +90,13 @@ class Table:
     def ref(self, row: int, index: int) -> str:
         return f"{column_letter(index)}{row}"
 
-    def cell(self, values: list[Cell], index: int) -> Cell:
-        offset = index - self.first_col
-        return values[offset] if 0 <= offset < len(values) else ""
+    def position(self, index: int) -> int | None:
+        """Where the cell of the column at absolute ``index`` is in a row of ``rows``."""
+        return self.positions.get(index)
+
+    def cell(self, values: Sequence[Cell], index: int) -> Cell:
+        position = self.positions.get(index)
+        return values[position] if position is not None and position < len(values) else ""
 
 
 @dataclass
@@ -135,8 +152,9 @@ def open_workbook(path: Path, only: frozenset[str] | None = None, export: bool =
                 for meta in book.sheets_metadata
                 if meta.visible != calamine.SheetVisibleEnum.Visible
             }
-            found: list[tuple[Sheet, str, Any, Future[_RawCells] | None]] = []
+            candidates: dict[str, list[Table]] = {}
             unknown: list[str] = []
+            measured = _Measured(path)
             for name in sheet_names:
                 spec = HO_SO if export else CATALOGUE.find(name)
                 if spec is None:
@@ -144,22 +162,27 @@ def open_workbook(path: Path, only: frozenset[str] | None = None, export: bool =
                     continue
                 if only is not None and spec.key not in only:
                     continue
-                # An xlsx sheet is measured before calamine reads it (see extents.py); the scan
-                # for formulas and error cells then runs beside calamine's parse (both release
-                # the GIL), so on a large log it costs next to nothing.
-                scan: Future[_RawCells] | None = None
+                # One sheet at a time, so that no two sheets' cells are in memory at once: an
+                # xlsx sheet is measured before calamine reads it (extents.py), its XML then
+                # scanned for formulas without a value and error cells — beside calamine's
+                # parse when small (both release the GIL), before it when large, so that the
+                # XML is let go before calamine allocates the sheet's cells.
+                raw: _RawCells | Future[_RawCells] = _NO_RAW_CELLS
                 data = parts.read(name)
                 if data is not None:
-                    _check_extent(path, name, extents.xlsx_sheet(data, MAX_CELLS))
-                    scan = pool.submit(_scan_raw_cells, data)
+                    measured.add(name, extents.xlsx_sheet(data, MAX_CELLS))
+                    measured.add_copied(name, extents.shared_text(data, parts.long_strings()))
+                    if _has_raw_cells(data):
+                        small = len(data) <= SCAN_BESIDE_BYTES
+                        raw = pool.submit(_scan_raw_cells, data) if small else _scan_raw_cells(data)
+                    del data
                 elif kind == "xlsx":
-                    _check_extent(path, name, parts.widest())
-                found.append((spec, name, book.get_sheet_by_name(name), scan))
-                data = None  # the sheet's XML (100 MB for a large export) is not needed now
-            candidates: dict[str, list[Table]] = {}
-            for spec, name, sheet, scan in found:
-                formulas, errors = scan.result() if scan is not None else _NO_RAW_CELLS
+                    measured.add(name, parts.widest())
+                    measured.add_copied(name, parts.most_copied())
+                sheet = book.get_sheet_by_name(name)
+                formulas, errors = raw.result() if isinstance(raw, Future) else raw
                 table = _read_table(path, spec, name, sheet, formulas, errors)
+                del sheet
                 table.hidden = name in hidden
                 candidates.setdefault(spec.key, []).append(table)
     except UnreadableFileError:
@@ -228,15 +251,46 @@ def _too_large(path: Path, sheet: str | None, rows: int, columns: int) -> Unread
     where = f"trang «{sheet}»" if sheet else "một trang"
     return UnreadableFileError(
         f"Tệp «{path.name}»: {where} có vùng dữ liệu quá lớn ({group_thousands(rows)} dòng × "
-        f"{group_thousands(columns)} cột, tối đa {group_thousands(MAX_CELLS)} ô), thường do một "
-        "ô ở rất xa bảng có giá trị (trong Excel, nhấn Ctrl+End để tới ô cuối cùng). "
-        "Xóa các dòng, cột thừa ở cuối trang rồi lưu lại."
+        f"{group_thousands(columns)} cột, tối đa {group_thousands(MAX_CELLS)} ô, khoảng "
+        f"{group_thousands(MAX_CELLS // 14)} dòng sổ tiếp công dân), thường do một ô ở rất xa "
+        "bảng có giá trị (trong Excel, nhấn Ctrl+End để tới ô cuối cùng). Xóa các dòng, cột "
+        "thừa ở cuối trang rồi lưu lại; nếu sổ thật sự dài như vậy, tách thành nhiều sổ."
     )
 
 
-def _check_extent(path: Path, sheet: str | None, extent: extents.Extent) -> None:
-    if extent.cells > MAX_CELLS:
-        raise _too_large(path, sheet, extent.rows, extent.columns)
+class _Measured:
+    """The sheets measured so far, and their sum, each refused past the limits: all the
+    sheets danvan reads are in memory together (an .ods or an .xls is read whole at once)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cells = 0
+        self.copied = 0
+
+    def add(self, sheet: str | None, extent: extents.Extent) -> None:
+        if extent.cells > MAX_CELLS:
+            raise _too_large(self.path, sheet, extent.rows, extent.columns)
+        self.cells += extent.cells
+        if self.cells > MAX_CELLS:
+            raise UnreadableFileError(
+                f"Tệp «{self.path.name}»: các trang có vùng dữ liệu tổng cộng quá lớn (trên "
+                f"{group_thousands(MAX_CELLS)} ô), thường do những ô ở rất xa bảng có giá trị "
+                "(trong Excel, nhấn Ctrl+End để tới ô cuối cùng của mỗi trang). Xóa các dòng, "
+                "cột thừa ở cuối các trang rồi lưu lại; nếu sổ thật sự dài như vậy, tách thành "
+                "nhiều sổ."
+            )
+        self.add_copied(sheet, extent.copied)
+
+    def add_copied(self, sheet: str | None, copied: int) -> None:
+        self.copied += copied
+        if self.copied > MAX_COPIED_TEXT:
+            where = f"trang «{sheet}»" if sheet else "một trang"
+            raise UnreadableFileError(
+                f"Tệp «{self.path.name}»: {where} lặp lại những đoạn chữ dài quá nhiều lần "
+                f"(đọc ra trên {MAX_COPIED_TEXT // (1024 * 1024)} MB chữ); danvan không đọc "
+                "để tránh treo máy. Kiểm tra lại tệp: xóa các ô chép cùng một đoạn chữ dài "
+                "rồi lưu lại."
+            )
 
 
 def _check_file(path: Path) -> str:
@@ -333,8 +387,9 @@ def _check_ods(path: Path) -> dt.date:
     """Measure every table of an .ods; return its day 0 of serial dates (its null date)."""
     with zipfile.ZipFile(path) as archive:
         content = read_member(archive, archive.getinfo("content.xml"))
+    measured = _Measured(path)  # calamine reads every table of an .ods when it opens it
     for name, extent in extents.ods_tables(content).items():
-        _check_extent(path, name or None, extent)
+        measured.add(name or None, extent)
     null_date = _NULL_DATE_RE.search(content)
     if null_date is None:
         return EXCEL_EPOCH
@@ -349,8 +404,9 @@ def _check_xls(path: Path) -> dt.date:
     facts = _ole_facts(path.read_bytes())
     if facts.encrypted:
         raise UnreadableFileError(_protected(path))
+    measured = _Measured(path)  # calamine reads every sheet of an .xls when it opens it
     for extent in facts.sheets:
-        _check_extent(path, None, extent)
+        measured.add(None, extent)
     return EXCEL_EPOCH_1904 if facts.date1904 else EXCEL_EPOCH
 
 
@@ -386,6 +442,17 @@ _SHEET_RE2 = re.compile(rb'<sheet\b[^<>]*?r:id="([^"]*)"[^<>]*?name="([^"]*)"', 
 _REL_RE = re.compile(rb'<Relationship\b[^<>]*?Id="([^"]*)"[^<>]*?Target="([^"]*)"', re.S)
 _REL_RE2 = re.compile(rb'<Relationship\b[^<>]*?Target="([^"]*)"[^<>]*?Id="([^"]*)"', re.S)
 _WORKSHEETS = "xl/worksheets/"
+_REL_TAG = re.compile(rb"<Relationship\b[^<>]*>")
+_TARGET_RE = re.compile(rb'\bTarget="([^"]*)"')
+SCAN_BESIDE_BYTES = 32 * 1024 * 1024
+"""A sheet's XML up to this size is scanned for raw cells while calamine parses the sheet;
+a larger one before, so that it is let go before calamine allocates."""
+
+
+def _has_raw_cells(data: bytes) -> bool:
+    """Whether the sheet's XML may hold a formula or an error cell (``_scan_raw_cells``)."""
+    return b"<f" in data or b't="e"' in data
+
 
 _RawCells = tuple[frozenset[str], frozenset[str]]
 _NO_RAW_CELLS: _RawCells = (frozenset(), frozenset())
@@ -398,6 +465,7 @@ class _XlsxSheets:
         self.archive = zipfile.ZipFile(path) if active else None
         self.members: dict[str, str] = {}
         self.epoch = EXCEL_EPOCH
+        self._long: dict[bytes, int] | None = None
         if self.archive is not None:
             self.members, date1904 = _sheet_members(self.archive)
             self.epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH
@@ -416,6 +484,47 @@ class _XlsxSheets:
             return None
         return read_member(self.archive, self.archive.getinfo(member))
 
+    def long_strings(self) -> dict[bytes, int]:
+        """The workbook's long shared strings (extents.long_shared_strings), read once: from
+        every part a reader may take for the shared strings."""
+        if self._long is None:
+            self._long = {}
+            archive = self.archive
+            for member in self._shared_members():
+                assert archive is not None  # members are found in it
+                found = extents.long_shared_strings(read_member(archive, archive.getinfo(member)))
+                for index, size in found.items():
+                    self._long[index] = max(size, self._long.get(index, 0))
+        return self._long
+
+    def _shared_members(self) -> list[str]:
+        """The shared strings part as workbook.xml.rels names it, and any part named so."""
+        if self.archive is None:
+            return []
+        names = set(self.archive.namelist())
+        found = {name for name in names if posixpath.basename(name).lower() == "sharedstrings.xml"}
+        rels_name = "xl/_rels/workbook.xml.rels"
+        if rels_name in names:
+            rels = read_member(self.archive, self.archive.getinfo(rels_name))
+            for tag in _REL_TAG.findall(rels):
+                target = _TARGET_RE.search(tag)
+                if b"sharedStrings" in tag and target is not None:
+                    found.add(_member_name(target.group(1)))
+        return sorted(found & names)
+
+    def most_copied(self) -> int:
+        """The most copied text of any worksheet part (see ``widest``)."""
+        if self.archive is None:
+            return 0
+        return max(
+            (
+                extents.shared_text(read_member(self.archive, info), self.long_strings())
+                for info in self.archive.infolist()
+                if info.filename.startswith(_WORKSHEETS) and info.filename.endswith(".xml")
+            ),
+            default=0,
+        )
+
     def widest(self) -> extents.Extent:
         """The largest block of any worksheet part: the measure of a sheet whose part cannot
         be told, so that no sheet calamine finds is read unmeasured."""
@@ -427,6 +536,16 @@ class _XlsxSheets:
             if info.filename.startswith(_WORKSHEETS) and info.filename.endswith(".xml")
         ]
         return max(measures, key=lambda extent: extent.cells, default=extents.EMPTY)
+
+
+def _member_name(target: bytes) -> str:
+    """The zip member a relationship's Target names (relative to xl/, or absolute)."""
+    from html import unescape
+
+    name = unescape(target.decode("utf-8", "replace")).replace("\\", "/")
+    if name.startswith("/"):
+        return name.lstrip("/")
+    return posixpath.normpath(posixpath.join("xl", name))
 
 
 def _sheet_members(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
@@ -445,11 +564,7 @@ def _sheet_members(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
     sheets += [(n, r) for r, n in _SHEET_RE2.findall(workbook_xml) if (n, r) not in sheets]
     members: dict[str, str] = {}
     for raw_name, rid in sheets:
-        target = unescape(rels.get(rid, b"").decode("utf-8", "replace")).replace("\\", "/")
-        if target.startswith("/"):
-            member = target.lstrip("/")
-        else:
-            member = posixpath.normpath(posixpath.join("xl", target))
+        member = _member_name(rels.get(rid, b""))
         if member in names:
             members[unescape(raw_name.decode("utf-8", "replace"))] = member
     return members, _DATE1904_RE.search(workbook_xml) is not None
@@ -460,7 +575,7 @@ def _scan_raw_cells(data: bytes) -> _RawCells:
     an error value — calamine reads both as blank. A text formula whose cached value is the
     empty string (Excel writes ``<c t="str"><f>IF(B60="","",…)</f><v></v></c>``) has one: it
     is a blank cell."""
-    if b"<f" not in data and b't="e"' not in data:
+    if not _has_raw_cells(data):
         return _NO_RAW_CELLS
     formulas: set[str] = set()
     errors: set[str] = set()
@@ -529,6 +644,11 @@ def _read_table(
     table.header_row, table.group_row, cells = found
     _set_header(table, _header_columns(spec), cells)
     index_set = [column.index - table.first_col for column in table.columns]
+    # Only the cells danvan may use are kept: a log's names, addresses, ID numbers and
+    # contents (most of its text) are let go row by row, never held for the whole sheet.
+    kept = [column for column in table.columns if not column.column.personal]
+    table.positions = {column.index: position for position, column in enumerate(kept)}
+    pick = _picker([column.index - table.first_col for column in kept])
     last = table.header_row
     for number, values in enumerate(itertools.chain(head[last:], rows), start=last + 1):
         last = number
@@ -536,22 +656,39 @@ def _read_table(
             if offset < len(values):
                 value = values[offset]
                 if value != "" and not (isinstance(value, str) and not value.strip()):
-                    table.rows.append((number, values))
+                    table.rows.append((number, pick(values)))
                     break
         else:
             if formulas or errors:
                 refs = {table.ref(number, column.index) for column in table.columns}
                 if refs & formulas or refs & errors:
-                    table.rows.append((number, values))
+                    table.rows.append((number, pick(values)))
     if formulas or errors:
         table.rows += _rows_below(table, formulas | errors, last)
     return table
 
 
+def _picker(offsets: list[int]) -> Callable[[list[Cell]], Sequence[Cell]]:
+    """The cells at ``offsets`` of a row as calamine gives it (every row as wide as the
+    sheet; a shorter one, which calamine never gives, gets blanks)."""
+    width = max(offsets, default=-1) + 1
+    if len(offsets) > 1:
+        getter = operator.itemgetter(*offsets)
+
+        def pick(values: list[Cell]) -> Sequence[Cell]:
+            if len(values) < width:
+                values = [*values, *[""] * (width - len(values))]
+            result: Sequence[Cell] = getter(values)
+            return result
+
+        return pick
+    return lambda values: [values[offset] if offset < len(values) else "" for offset in offsets]
+
+
 _SPLIT_REF = re.compile(r"([A-Z]+)([0-9]+)")
 
 
-def _rows_below(table: Table, refs: frozenset[str], last: int) -> list[tuple[int, list[Cell]]]:
+def _rows_below(table: Table, refs: frozenset[str], last: int) -> list[tuple[int, Sequence[Cell]]]:
     """Rows below ``last`` whose known cells hold a formula without a value or an error
     value: calamine ends a sheet at its last cell holding a value, so it never gives them."""
     indexes = {column.index for column in table.columns}
