@@ -30,18 +30,29 @@ from danvan_cli.vietnamese import (
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest workbook file accepted (bytes on disk): an .xls is read whole, more than once."""
-MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 128 * 1024 * 1024
 """Largest total size of a zip-based workbook's members once inflated: a zip bomb stops here,
 and so does a sheet's XML, which is read whole to be measured (a log of 100.000 rows written
-by openpyxl is 84 MB of XML, by Excel about 55 MB)."""
+by openpyxl is 84 MB of XML, by Excel about 55 MB; an export of 100.000 dossiers with its
+personal columns, 109 MB)."""
 MAX_RATIO = 400
 """Largest compression ratio accepted for a member over 16 MiB (real sheets stay far below)."""
-MAX_CELLS = 1_500_000
-"""Largest area read into memory, summed over the known sheets of a workbook (rows × columns
-of each, from its first to its last cell holding a value): a log of 140.000 rows × 14
-columns. Every cell read costs some 150 bytes at the peak of reading, checking and keeping it
-(calamine's slot, its Python value, the typed column), so this keeps ``validate``, ``figures``
-and ``build`` within 500 MB whatever the cells hold (SPEC §6, §7)."""
+MAX_CELLS = 3_000_000
+"""Largest area calamine reads into memory at once (rows × columns of a sheet, from its first
+to its last cell holding a value; of every sheet together in an .ods or .xls, read whole),
+measured before it reads: calamine takes some 70 bytes a cell while it parses. A per-dossier
+export of 100.000 rows × 20 columns is 2 million cells; any sheet in columns A–Z and rows up
+to 99.999 is measured in one quick pass."""
+MAX_KEPT_CELLS = 1_200_000
+"""Most cells the rows of the known sheets keep (their known columns but personal data),
+counted once each sheet's header is found: every kept cell costs some 250 bytes at the peak
+of checking it (its Python value, the typed column, the checks). With MAX_CELLS, this keeps
+``validate``, ``figures`` and ``build`` within 500 MB whatever the cells hold (SPEC §6, §7):
+a log of 150.000 rows × 10 kept columns."""
+MAX_KEPT_TEXT = 20_000_000
+"""Most characters the kept cells may hold (counted while the rows are read): a log of
+100.000 rows keeps some 7 million (choices, codes, fields). Kept text is never copied to a
+smaller form: this bounds it whatever the cells hold."""
 MAX_COPIED_TEXT = 64 * 1024 * 1024
 """Most text the known sheets may hold once read beyond what the file holds: an .xlsx cell
 showing a shared string gets its own copy of it (counted for strings over extents.LONG_TEXT
@@ -181,7 +192,7 @@ def open_workbook(path: Path, only: frozenset[str] | None = None, export: bool =
                     measured.add_copied(name, parts.most_copied())
                 sheet = book.get_sheet_by_name(name)
                 formulas, errors = raw.result() if isinstance(raw, Future) else raw
-                table = _read_table(path, spec, name, sheet, formulas, errors)
+                table = _read_table(path, spec, name, sheet, formulas, errors, measured)
                 del sheet
                 table.hidden = name in hidden
                 candidates.setdefault(spec.key, []).append(table)
@@ -251,26 +262,31 @@ def _too_large(path: Path, sheet: str | None, rows: int, columns: int) -> Unread
     where = f"trang «{sheet}»" if sheet else "một trang"
     return UnreadableFileError(
         f"Tệp «{path.name}»: {where} có vùng dữ liệu quá lớn ({group_thousands(rows)} dòng × "
-        f"{group_thousands(columns)} cột, tối đa {group_thousands(MAX_CELLS)} ô, khoảng "
-        f"{group_thousands(MAX_CELLS // 14)} dòng sổ tiếp công dân), thường do một ô ở rất xa "
-        "bảng có giá trị (trong Excel, nhấn Ctrl+End để tới ô cuối cùng). Xóa các dòng, cột "
-        "thừa ở cuối trang rồi lưu lại; nếu sổ thật sự dài như vậy, tách thành nhiều sổ."
+        f"{group_thousands(columns)} cột, tối đa {group_thousands(MAX_CELLS)} ô), thường do một "
+        "ô ở rất xa bảng có giá trị (trong Excel, nhấn Ctrl+End để tới ô cuối cùng). Xóa các "
+        "dòng, cột thừa ở cuối trang rồi lưu lại; nếu sổ thật sự dài như vậy, tách thành nhiều "
+        "sổ."
     )
 
 
 class _Measured:
-    """The sheets measured so far, and their sum, each refused past the limits: all the
-    sheets danvan reads are in memory together (an .ods or an .xls is read whole at once)."""
+    """What the sheets of one file take in memory, each refused past the limits. calamine
+    reads an .xlsx sheet by sheet (danvan lets each go before the next), but an .ods or an
+    .xls whole when it opens it: there the sheets are ``summed``. The cells and text the rows
+    keep stay until the file is checked: they are always summed."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, summed: bool = False) -> None:
         self.path = path
+        self.summed = summed
         self.cells = 0
         self.copied = 0
+        self.kept = 0
+        self.text = 0
 
     def add(self, sheet: str | None, extent: extents.Extent) -> None:
         if extent.cells > MAX_CELLS:
             raise _too_large(self.path, sheet, extent.rows, extent.columns)
-        self.cells += extent.cells
+        self.cells = self.cells + extent.cells if self.summed else extent.cells
         if self.cells > MAX_CELLS:
             raise UnreadableFileError(
                 f"Tệp «{self.path.name}»: các trang có vùng dữ liệu tổng cộng quá lớn (trên "
@@ -281,8 +297,32 @@ class _Measured:
             )
         self.add_copied(sheet, extent.copied)
 
+    def keep_text(self, sheet: str, characters: int) -> None:
+        """Count the text the kept cells hold, refused past MAX_KEPT_TEXT."""
+        self.text += characters
+        if self.text > MAX_KEPT_TEXT:
+            raise UnreadableFileError(
+                f"Tệp «{self.path.name}»: trang «{sheet}» có quá nhiều chữ trong các cột danvan "
+                f"đọc (trên {group_thousands(MAX_KEPT_TEXT)} ký tự), thường do nội dung dài bị "
+                "dán nhầm vào các cột ngày, số, phân loại, lĩnh vực. Kiểm tra lại các cột đó, "
+                "hoặc tách sổ thành nhiều sổ (theo năm hoặc theo quý)."
+            )
+
+    def keep(self, sheet: str, cells: int) -> None:
+        """Count the cells a sheet's rows will keep (its known columns but personal data):
+        what stays in memory while the workbook is checked, refused past MAX_KEPT_CELLS."""
+        self.kept += cells
+        if self.kept > MAX_KEPT_CELLS:
+            raise UnreadableFileError(
+                f"Tệp «{self.path.name}»: trang «{sheet}» quá dài — các trang danvan đọc giữ "
+                f"tổng cộng trên {group_thousands(MAX_KEPT_CELLS)} ô số liệu (khoảng "
+                f"{group_thousands(MAX_KEPT_CELLS // 10)} dòng sổ tiếp công dân). Nếu sổ thật "
+                "sự dài như vậy, tách thành nhiều sổ (theo năm hoặc theo quý); nếu không, xóa "
+                "các dòng thừa ở cuối trang rồi lưu lại."
+            )
+
     def add_copied(self, sheet: str | None, copied: int) -> None:
-        self.copied += copied
+        self.copied = self.copied + copied if self.summed else copied
         if self.copied > MAX_COPIED_TEXT:
             where = f"trang «{sheet}»" if sheet else "một trang"
             raise UnreadableFileError(
@@ -387,7 +427,7 @@ def _check_ods(path: Path) -> dt.date:
     """Measure every table of an .ods; return its day 0 of serial dates (its null date)."""
     with zipfile.ZipFile(path) as archive:
         content = read_member(archive, archive.getinfo("content.xml"))
-    measured = _Measured(path)  # calamine reads every table of an .ods when it opens it
+    measured = _Measured(path, summed=True)  # calamine reads every table when it opens it
     for name, extent in extents.ods_tables(content).items():
         measured.add(name or None, extent)
     null_date = _NULL_DATE_RE.search(content)
@@ -404,7 +444,7 @@ def _check_xls(path: Path) -> dt.date:
     facts = _ole_facts(path.read_bytes())
     if facts.encrypted:
         raise UnreadableFileError(_protected(path))
-    measured = _Measured(path)  # calamine reads every sheet of an .xls when it opens it
+    measured = _Measured(path, summed=True)  # calamine reads every sheet when it opens it
     for extent in facts.sheets:
         measured.add(None, extent)
     return EXCEL_EPOCH_1904 if facts.date1904 else EXCEL_EPOCH
@@ -626,6 +666,7 @@ def _read_table(
     sheet: Any,
     formulas: frozenset[str],
     errors: frozenset[str],
+    measured: _Measured | None = None,
 ) -> Table:
     start = sheet.start
     table = Table(spec=spec, name=name, header_row=None, formula_cells=formulas, error_cells=errors)
@@ -647,11 +688,17 @@ def _read_table(
     # Only the cells danvan may use are kept: a log's names, addresses, ID numbers and
     # contents (most of its text) are let go row by row, never held for the whole sheet.
     kept = [column for column in table.columns if not column.column.personal]
+    if measured is not None:
+        measured.keep(name, (height - table.header_row) * len(kept))
     table.positions = {column.index: position for position, column in enumerate(kept)}
     pick = _picker([column.index - table.first_col for column in kept])
     last = table.header_row
+    counted = 0  # rows whose kept text is counted (every TEXT_CHUNK rows)
     for number, values in enumerate(itertools.chain(head[last:], rows), start=last + 1):
         last = number
+        if measured is not None and len(table.rows) - counted >= TEXT_CHUNK:
+            measured.keep_text(name, _text_of(table.rows[counted:]))
+            counted = len(table.rows)
         for offset in index_set:
             if offset < len(values):
                 value = values[offset]
@@ -663,9 +710,21 @@ def _read_table(
                 refs = {table.ref(number, column.index) for column in table.columns}
                 if refs & formulas or refs & errors:
                     table.rows.append((number, pick(values)))
+    if measured is not None:
+        measured.keep_text(name, _text_of(table.rows[counted:]))
     if formulas or errors:
         table.rows += _rows_below(table, formulas | errors, last)
     return table
+
+
+TEXT_CHUNK = 8192
+"""Rows read between two counts of the text they keep: a sheet over MAX_KEPT_TEXT is refused
+before much more than that is held."""
+
+
+def _text_of(rows: Sequence[tuple[int, Sequence[Cell]]]) -> int:
+    """Characters of text the kept cells of ``rows`` hold."""
+    return sum(len(value) for _, values in rows for value in values if type(value) is str)
 
 
 def _picker(offsets: list[int]) -> Callable[[list[Cell]], Sequence[Cell]]:
