@@ -546,8 +546,12 @@ def check_receptions(
         for _, number, kind in matter:
             if kind != first:
                 found.append((number, kind, first_row, first))
-    for number, kind, first_row, first in sorted(found):
-        report.add(
+    found.sort()
+    room = report.room
+    if len(found) > room:
+        report.omit("kind-mismatch", len(found) - room)
+    report.issues.extend(
+        Issue(
             "kind-mismatch",
             f"Lượt này ghi {labels[kind]} nhưng lượt đầu của cùng vụ việc (cùng Mã vụ việc, "
             f"dòng {first_row}) ghi {labels[first]}.",
@@ -555,6 +559,8 @@ def check_receptions(
             f"{letter}{number}" if letter else None,
             "Phân loại",
         )
+        for number, kind, first_row, first in found[:room]
+    )
 
 
 # --- the per-dossier list (HoSo) -------------------------------------------------------------

@@ -174,18 +174,17 @@ def open_workbook(path: Path, only: frozenset[str] | None = None, export: bool =
                 if only is not None and spec.key not in only:
                     continue
                 # One sheet at a time, so that no two sheets' cells are in memory at once: an
-                # xlsx sheet is measured before calamine reads it (extents.py), its XML then
-                # scanned for formulas without a value and error cells — beside calamine's
-                # parse when small (both release the GIL), before it when large, so that the
-                # XML is let go before calamine allocates the sheet's cells.
+                # xlsx sheet is measured before calamine reads it (extents.py); its XML is then
+                # scanned for formulas without a value and error cells beside calamine's parse
+                # (both release the GIL). The scan holds the only reference to the XML: a sheet
+                # with neither (a log, an export) is let go at once, before calamine allocates
+                # much of the sheet's cells.
                 raw: _RawCells | Future[_RawCells] = _NO_RAW_CELLS
                 data = parts.read(name)
                 if data is not None:
                     measured.add(name, extents.xlsx_sheet(data, MAX_CELLS))
                     measured.add_copied(name, extents.shared_text(data, parts.long_strings()))
-                    if _has_raw_cells(data):
-                        small = len(data) <= SCAN_BESIDE_BYTES
-                        raw = pool.submit(_scan_raw_cells, data) if small else _scan_raw_cells(data)
+                    raw = pool.submit(_scan_raw_cells, data)
                     del data
                 elif kind == "xlsx":
                     measured.add(name, parts.widest())
@@ -484,9 +483,6 @@ _REL_RE2 = re.compile(rb'<Relationship\b[^<>]*?Target="([^"]*)"[^<>]*?Id="([^"]*
 _WORKSHEETS = "xl/worksheets/"
 _REL_TAG = re.compile(rb"<Relationship\b[^<>]*>")
 _TARGET_RE = re.compile(rb'\bTarget="([^"]*)"')
-SCAN_BESIDE_BYTES = 32 * 1024 * 1024
-"""A sheet's XML up to this size is scanned for raw cells while calamine parses the sheet;
-a larger one before, so that it is let go before calamine allocates."""
 
 
 def _has_raw_cells(data: bytes) -> bool:
