@@ -82,8 +82,9 @@ def main() -> int:
         )
     measured = {str(record["target"]) for record in records}
     missing = [name for name in SPEC_TARGETS if name not in measured]
+    why = "không chạy lần này (--only)" if args.only else "chưa có benchmark"
     for name in missing:
-        print(f"  {name:<{width}}  {'—':>10} {'':<8} chưa có benchmark: {SPEC_TARGETS[name]}")
+        print(f"  {name:<{width}}  {'—':>10} {'':<8} {why}: {SPEC_TARGETS[name]}")
     for name in broken:
         print(f"Benchmark lỗi: {name}")
     missed = [str(record["target"]) for record in records if not record["met"]]

@@ -117,6 +117,7 @@ def test_only_and_require_all(tmp_path: Path) -> None:
     only = run(folder, "--only", "b", "--check")
     measured = [row for row in table(only.stdout) if row.endswith((": đạt", "CHƯA ĐẠT"))]
     assert measured == ["build-sample 0.500 s mục tiêu ≤ 1 s: đạt"]
+    assert "help — không chạy lần này (--only): danvan --help ≤ 0,2 s" in table(only.stdout)
     assert run(folder, "--check", "--require-all").returncode == 1
 
 
