@@ -485,9 +485,15 @@ _REL_TAG = re.compile(rb"<Relationship\b[^<>]*>")
 _TARGET_RE = re.compile(rb'\bTarget="([^"]*)"')
 
 
+_FORMULA_TAG = re.compile(rb"<f[\s>/]")
+_ERROR_TYPE = re.compile(rb't="e"')
+
+
 def _has_raw_cells(data: bytes) -> bool:
-    """Whether the sheet's XML may hold a formula or an error cell (``_scan_raw_cells``)."""
-    return b"<f" in data or b't="e"' in data
+    """Whether the sheet's XML may hold a formula or an error cell (``_scan_raw_cells``).
+    Two regular-expression searches: ``re`` finds a literal's first byte with memchr, about
+    twice as fast as ``bytes.__contains__`` on a sheet's XML, where "<" is everywhere."""
+    return _FORMULA_TAG.search(data) is not None or _ERROR_TYPE.search(data) is not None
 
 
 _RawCells = tuple[frozenset[str], frozenset[str]]
