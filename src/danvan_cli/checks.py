@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from danvan_cli.models import DossierMonth, Procedure
@@ -285,11 +285,11 @@ ISSUE_TYPES: dict[str, IssueType] = {
 ERROR_CODES = frozenset(code for code, kind in ISSUE_TYPES.items() if kind.severity is E)
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(NamedTuple):
     """One problem: its code (ISSUE_TYPES), a message built from its facts, and where it is.
-    A log may hold a hundred thousand of them: an issue is small, and only the ones shown are
-    ever turned into rich text (console.py)."""
+    A log may hold a hundred thousand of them: an issue is a small immutable tuple (the
+    cheapest object Python makes), and only the ones shown are ever turned into rich text
+    (console.py)."""
 
     code: str
     message: str
@@ -533,34 +533,39 @@ def check_receptions(
                 conflicted.add(key)
     if not conflicted:
         return
-    visits: dict[str, list[tuple[Any, int, str]]] = defaultdict(list)
+    # the first visit (earliest date, then row) of each matter whose visits disagree
+    first: dict[str, tuple[Any, int, str]] = {}
     for ok, number, day, code, kind in zip(valid, numbers, dates, codes, kinds, strict=True):
-        if ok and code and keys[code] in conflicted:
-            visits[keys[code]].append((day, number, kind))
+        if ok and code:
+            key = keys[code]
+            if key in conflicted:
+                known = first.get(key)
+                if known is None or (day, number) < known[:2]:
+                    first[key] = (day, number, kind)
     labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
     at = columns.get("kind")
     letter = "" if at is None else column_letter(at)
-    found: list[tuple[int, str, int, str]] = []
-    for matter in visits.values():
-        _, first_row, first = min(matter)
-        for _, number, kind in matter:
-            if kind != first:
-                found.append((number, kind, first_row, first))
-    found.sort()
     room = report.room
-    if len(found) > room:
-        report.omit("kind-mismatch", len(found) - room)
-    report.issues.extend(
-        Issue(
-            "kind-mismatch",
-            f"Lượt này ghi {labels[kind]} nhưng lượt đầu của cùng vụ việc (cùng Mã vụ việc, "
-            f"dòng {first_row}) ghi {labels[first]}.",
-            sheet,
-            f"{letter}{number}" if letter else None,
-            "Phân loại",
-        )
-        for number, kind, first_row, first in found[:room]
-    )
+    found = 0
+    issues = report.issues
+    for ok, number, code, kind in zip(valid, numbers, codes, kinds, strict=True):  # row order
+        if ok and code:
+            origin = first.get(keys[code])
+            if origin is not None and origin[2] != kind:
+                found += 1
+                if found <= room:
+                    issues.append(
+                        Issue(
+                            "kind-mismatch",
+                            f"Lượt này ghi {labels[kind]} nhưng lượt đầu của cùng vụ việc (cùng "
+                            f"Mã vụ việc, dòng {origin[1]}) ghi {labels[origin[2]]}.",
+                            sheet,
+                            f"{letter}{number}" if letter else None,
+                            "Phân loại",
+                        )
+                    )
+    if found > room:
+        report.omit("kind-mismatch", found - room)
 
 
 # --- the per-dossier list (HoSo) -------------------------------------------------------------
