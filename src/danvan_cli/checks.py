@@ -514,9 +514,8 @@ def check_receptions(
 
     Works on the log's typed columns (row numbers, codes, kinds, dates) of the valid rows: one
     dictionary look-up a visit when the kinds agree, as they almost always do."""
-    from danvan_cli.figures import case_key
     from danvan_cli.schema import KINDS_OF_MATTER
-    from danvan_cli.vietnamese import column_letter
+    from danvan_cli.vietnamese import code_key, column_letter
 
     codes, kinds, dates = typed.get("case_code"), typed.get("kind"), typed.get("date")
     if codes is None or kinds is None or dates is None:
@@ -528,7 +527,7 @@ def check_receptions(
         if ok and code:
             key = keys.get(code)
             if key is None:
-                key = keys[code] = case_key(code)
+                key = keys[code] = code_key(code)
             if first_kind.setdefault(key, kind) != kind:
                 conflicted.add(key)
     if not conflicted:
@@ -590,13 +589,9 @@ def check_dossier_lists(parts: Sequence[DossierListPart]) -> None:
     """The checks of SPEC §1 HoSo over the parts of one list: each row's dates and status,
     and each Mã hồ sơ once in the whole list (a duplicate names the first cell, in its file
     when another part holds it). Codes are matched, never quoted."""
-    from danvan_cli.vietnamese import column_letter
+    from danvan_cli.vietnamese import code_key, column_letter
 
-    # A code as matched: case and every space ignored ("000.00.19.h29 - 240305" is
-    # "000.00.19.H29-240305"); written out in the loop, since an export has 100.000 codes.
-    keys = [
-        ["".join(c.split()).casefold() if c else "" for c in p.typed.get("code", ())] for p in parts
-    ]
+    keys = [list(map(code_key, part.typed.get("code", ()))) for part in parts]
     for part in parts:
         _check_dossier_rows(part)
     every = [key for part_keys in keys for key in part_keys if key]

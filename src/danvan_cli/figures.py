@@ -27,7 +27,7 @@ from danvan_cli.models import (
 )
 from danvan_cli.period import Period
 from danvan_cli.schema import ON_TIME_STATUSES, UNIT_KINDS
-from danvan_cli.vietnamese import fold
+from danvan_cli.vietnamese import code_key, fold
 
 SCHEMA = "danvan.figures/1"
 MOT_CUA_SOURCE = "MotCua"
@@ -343,13 +343,8 @@ MatterKey = tuple[str, object]
 def matter_key(reception: Reception, position: int) -> MatterKey:
     """Visits sharing a Mã vụ việc are one matter (case and spacing ignored); a visit without
     a code is a matter of its own, told apart by its ``position`` in the log."""
-    code = case_key(reception.case_code)
+    code = code_key(reception.case_code)
     return ("code", code) if code else ("visit", position)
-
-
-def case_key(code: str | None) -> str:
-    """A Mã vụ việc as matched: case and spacing ignored; "" when blank."""
-    return " ".join((code or "").split()).casefold()
 
 
 def _by_kind(kinds: Iterable[str]) -> ByKind:

@@ -33,6 +33,13 @@ def fold(text: str) -> str:
     return _FOLD_DROP.sub("", strip_marks(text).casefold())
 
 
+def code_key(code: str | None) -> str:
+    """A code (Mã vụ việc, Mã hồ sơ) as matched: case and every space ignored, so that
+    ``"vv 01"`` and ``"VV01"`` are one code, ``"000.00.19.h29 - 240305"`` and
+    ``"000.00.19.H29-240305"`` another; "" when blank."""
+    return "".join((code or "").split()).casefold()
+
+
 # --- parsing -------------------------------------------------------------------------------
 
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")

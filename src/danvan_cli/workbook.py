@@ -695,25 +695,26 @@ def _read_table(
     table.positions = {column.index: position for position, column in enumerate(kept)}
     pick = _picker([column.index - table.first_col for column in kept])
     last = table.header_row
-    counted = 0  # rows whose kept text is counted (every TEXT_CHUNK rows)
-    for number, values in enumerate(itertools.chain(head[last:], rows), start=last + 1):
-        last = number
-        if measured is not None and len(table.rows) - counted >= TEXT_CHUNK:
-            measured.keep_text(name, _text_of(table.rows[counted:]))
-            counted = len(table.rows)
-        for offset in index_set:
-            if offset < len(values):
-                value = values[offset]
-                if value != "" and not (isinstance(value, str) and not value.strip()):
-                    table.rows.append((number, pick(values)))
+    raw = formulas or errors
+    kept_rows = table.rows
+    append = kept_rows.append
+    numbered = enumerate(itertools.chain(head[last:], rows), start=last + 1)
+    while chunk := list(itertools.islice(numbered, TEXT_CHUNK)):
+        counted = len(kept_rows)
+        for number, values in chunk:
+            for offset in index_set:  # a data row: any known cell not blank
+                value = values[offset] if offset < len(values) else ""
+                if value != "" and (type(value) is not str or not value.isspace()):
+                    append((number, pick(values)))
                     break
-        else:
-            if formulas or errors:
-                refs = {table.ref(number, column.index) for column in table.columns}
-                if refs & formulas or refs & errors:
-                    table.rows.append((number, pick(values)))
-    if measured is not None:
-        measured.keep_text(name, _text_of(table.rows[counted:]))
+            else:
+                if raw:
+                    refs = {table.ref(number, column.index) for column in table.columns}
+                    if refs & formulas or refs & errors:
+                        append((number, pick(values)))
+        last = chunk[-1][0]
+        if measured is not None:  # the text the kept cells hold, counted chunk by chunk
+            measured.keep_text(name, _text_of(kept_rows[counted:]))
     if formulas or errors:
         table.rows += _rows_below(table, formulas | errors, last)
     return table
