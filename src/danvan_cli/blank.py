@@ -10,19 +10,27 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from danvan_cli.config import CONFIG_NAME
 from danvan_cli.errors import DanvanError, OutputExistsError, UsageError
 from danvan_cli.output import os_error, write_bytes_atomic, write_workbook_atomic
-from danvan_cli.schema import KIND_LABELS, SHEETS, THONG_TIN, THONG_TIN_HEADERS, Column, Kind, Sheet
+from danvan_cli.schema import (
+    GUIDE_TITLE,
+    KIND_LABELS,
+    SHEETS,
+    THONG_TIN,
+    THONG_TIN_HEADERS,
+    Column,
+    Kind,
+    Sheet,
+)
+from danvan_cli.vietnamese import EXCEL_EPOCH
 from danvan_cli.xlsx import put_value
 
-CONFIG_NAME = "danvan.toml"
-GUIDE_TITLE = "HuongDan"
 LAST_ROW = 2000
 """Formats and validations of the log sheets reach down to this row."""
 DATE_FORMAT = "DD/MM/YYYY"
 BOOL_LABELS = ("Có", "Không")
 MIN_YEAR, MAX_YEAR = 1950, 2100
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 _HEADER_FILL = "DDEBF7"
 _REQUIRED_COLOR = "C00000"
@@ -234,8 +242,8 @@ def _validation(column: Column) -> Any:
             DataValidation(
                 type="date",
                 operator="between",
-                formula1=str((first - _EXCEL_EPOCH).days),
-                formula2=str((last - _EXCEL_EPOCH).days),
+                formula1=str((first - EXCEL_EPOCH).days),
+                formula2=str((last - EXCEL_EPOCH).days),
             ),
             "Ghi ngày theo ngày/tháng/năm, ví dụ 14/09/2024.",
         )

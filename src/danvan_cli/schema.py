@@ -773,6 +773,9 @@ NOI_DUNG = Sheet(
     ),
 )
 
+GUIDE_TITLE = "HuongDan"
+"""The sheet of column-by-column help that ``danvan init`` writes first; never read."""
+
 SHEETS: tuple[Sheet, ...] = (
     THONG_TIN,
     TIEP_CONG_DAN,

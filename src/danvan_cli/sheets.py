@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from danvan_cli.blank import GUIDE_TITLE
 from danvan_cli.checks import Report
-from danvan_cli.schema import SHEETS
+from danvan_cli.schema import GUIDE_TITLE, SHEETS
 from danvan_cli.vietnamese import fold
 from danvan_cli.workbook import Table, Workbook
 
