@@ -801,3 +801,63 @@ def test_two_workbooks_of_one_unit_and_year_are_not_guessed_between(tmp_path: Pa
         "nào: chưa so sánh với cùng kỳ.",
     )
     assert found.match(unit, 2023) == (older, "")
+
+
+# --- validate --so-sanh (SPEC §5: validate takes --so-sanh too) --------------------------------
+
+
+def validate_json(runner: CliRunner, *args: str) -> tuple[int, list[dict[str, Any]]]:
+    result = runner.invoke(app, ["validate", *args, "--json"])
+    no_traceback(result)
+    return result.exit_code, json.loads(result.output)["files"]
+
+
+def test_validate_checks_last_years_workbook_too(
+    runner: CliRunner, pair: tuple[Path, Path]
+) -> None:
+    current, last = pair
+    code, files = validate_json(runner, str(current), "--so-sanh", str(last))
+    assert code == 0
+    assert [entry["file"] for entry in files] == [str(current), str(last)]
+    assert all(entry["errors"] == 0 for entry in files)
+
+
+def test_validate_names_a_comparison_of_another_unit_or_year(
+    runner: CliRunner, pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    current, _ = pair
+    other = book(tmp_path / "khac.xlsx", 2024, LAST_YEAR, name="Vĩnh An")
+    code, files = validate_json(runner, str(current), "--so-sanh", str(other))
+    assert code == 1
+    (issue,) = [i for i in files[1]["issues"] if i["severity"] == "error"]
+    assert (issue["code"], issue["sheet"], issue["message"]) == (
+        "not-comparable",
+        "ThongTin",
+        "Sổ so sánh (năm trước) «khac.xlsx» là sổ của Xã Vĩnh An (Hải Phòng), không phải của "
+        "Xã Tân Hưng (Hải Phòng): cần sổ năm 2024 của chính đơn vị này.",
+    )
+    code, files = validate_json(runner, str(current), "--so-sanh", str(current))
+    assert code == 1
+    (issue,) = [i for i in files[1]["issues"] if i["severity"] == "error"]
+    assert issue["message"] == (
+        "Sổ so sánh (năm trước) «so_nay.xlsx» là sổ năm 2025, không phải năm trước của năm báo "
+        "cáo 2025: cần sổ năm 2024 của Xã Tân Hưng (Hải Phòng)."
+    )
+
+
+def test_validate_lists_the_errors_of_last_years_workbook_under_its_name(
+    runner: CliRunner, pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    current, _ = pair
+    broken = dict(LAST_YEAR)
+    broken["TiepCongDan"] = [
+        *visits((D(2024, 1, 2), 1, None)),
+        [D(2024, 1, 3), "Thường xuyên", 0, None, "Kiến nghị"],
+    ]
+    last = book(tmp_path / "so_loi.xlsx", 2024, broken)
+    result = runner.invoke(app, ["validate", str(current), "--so-sanh", str(last)])
+    assert result.exit_code == 1
+    text = flat(result.output)
+    assert f"{current}: hợp lệ — 0 lỗi" in text
+    assert "TiepCongDan!C3 (Số người) — lỗi: Giá trị «0» nhỏ hơn 1" in text
+    assert f"{last}: có lỗi — 1 lỗi" in text

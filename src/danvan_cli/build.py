@@ -234,12 +234,17 @@ def with_previous(computed: Computed, path: Path) -> Computed:
 
 
 def check_workbook(
-    path: Path, period_code: str | None = None, ho_so: Sequence[Path] = ()
+    path: Path,
+    period_code: str | None = None,
+    ho_so: Sequence[Path] = (),
+    compare: Path | None = None,
 ) -> list[Report]:
-    """Everything ``validate`` reports on one workbook and its per-dossier exports ``ho_so``:
-    their issues, and the warnings about data that may not cover a period — for
-    ``period_code`` (danvan.toml's period) in the workbook's year when one is given, else only
-    those that hold for any period (no data rows, no signer)."""
+    """Everything ``validate`` reports on one workbook, its per-dossier exports ``ho_so`` and
+    last year's workbook ``compare``: their issues, the warnings about data that may not
+    cover a period — for ``period_code`` (danvan.toml's period) in the workbook's year when
+    one is given, else only those that hold for any period (no data rows, no signer) — and,
+    on last year's report, whether it may serve as this workbook's comparison (the same unit,
+    the year before: SPEC §3)."""
     from danvan_cli.coverage import coverage_issues
     from danvan_cli.reading import load
 
@@ -251,7 +256,26 @@ def check_workbook(
         if period_code is not None and year is not None:
             period = PeriodRequest(code=period_code).resolve(year)
         report.issues.extend(coverage_issues(loaded.coverage, period))
-    return loaded.reports
+    if compare is None:
+        return loaded.reports
+    return [*loaded.reports, _comparison_report(path, compare)]
+
+
+def _comparison_report(path: Path, compare: Path) -> Report:
+    """Last year's workbook checked like any, plus a ``not-comparable`` error when it belongs
+    to another unit or another year than the one before ``path``'s."""
+    from danvan_cli.compare import check_comparable
+    from danvan_cli.reading import load, read_unit
+
+    report = load(compare, False).report
+    current = read_unit(path)
+    previous = read_unit(compare) if report.fatal is None else None
+    if current is not None and previous is not None:
+        try:
+            check_comparable(current, current.year, previous, compare)
+        except InvalidWorkbookError as err:
+            report.add("not-comparable", str(err), "ThongTin")
+    return report
 
 
 @dataclass(frozen=True)

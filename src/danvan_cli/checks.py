@@ -216,6 +216,13 @@ ISSUE_TYPES: dict[str, IssueType] = {
         ),
         IssueType("duplicate-item", W, "Mục trùng", "Mục này ghi hai lần; danvan dùng dòng đầu."),
         IssueType(
+            "not-comparable",
+            E,
+            "Sổ so sánh không dùng được",
+            "Chọn sổ năm trước của chính đơn vị này (cùng tên, loại đơn vị và tỉnh; Năm là năm "
+            "trước năm của sổ đang kiểm tra).",
+        ),
+        IssueType(
             "duplicate-sheet",
             E,
             "Hai trang cùng loại đều có dữ liệu",

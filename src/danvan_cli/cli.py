@@ -397,12 +397,15 @@ def validate(
     ] = None,
     force: ForceOpt = False,
     ho_so: HoSoOpt = None,
+    compare: CompareOpt = None,
     _help: HelpOpt = False,
 ) -> None:
     """Kiểm tra sổ: mọi lỗi và cảnh báo, kèm ô (ví dụ TiepCongDan!C14) và cách sửa.
 
     SỔ: một hay nhiều sổ cần kiểm tra; bỏ trống khi thư mục hiện tại có danvan.toml hoặc đúng
-    một sổ. Với --ho-so: một sổ, và mỗi tệp danh sách hồ sơ có kết quả kiểm tra riêng.
+    một sổ. Với --ho-so: một sổ, và mỗi tệp danh sách hồ sơ có kết quả kiểm tra riêng. Với
+    --so-sanh: một sổ, và sổ năm trước có kết quả kiểm tra riêng (kể cả việc có đúng là sổ năm
+    trước của chính đơn vị này không).
     """
     from danvan_cli.build import check_workbook, resolve_workbook
     from danvan_cli.console import out, plain, print_report
@@ -417,9 +420,15 @@ def validate(
         check_target(paths[0], annotate, force)
     if ho_so and len(paths) != 1:
         raise UsageError("--ho-so chỉ dùng với một sổ.")
-    exports = _exports(settings, ho_so, files[0] if files else None) if len(paths) == 1 else ()
+    if compare is not None and len(paths) != 1:
+        raise UsageError("--so-sanh chỉ dùng với một sổ.")
+    named = files[0] if files else None
+    exports = _exports(settings, ho_so, named) if len(paths) == 1 else ()
+    previous = _comparison(compare, named, settings) if len(paths) == 1 else None
     reports = [
-        report for path in paths for report in check_workbook(path, settings.period, exports)
+        report
+        for path in paths
+        for report in check_workbook(path, settings.period, exports, previous)
     ]
     if as_json:
         payload = {"schema": "danvan.validate/1", "files": [r.to_json() for r in reports]}
