@@ -458,3 +458,20 @@ def test_batch_checks_its_template_once_before_any_work(runner: CliRunner, cwd: 
         "Cảnh báo: Mẫu không còn in số lượt tiếp công dân (reception.visits);"
     )
     assert len(list((cwd / "ra").glob("*.docx"))) == 1
+
+
+def test_deleted_comparison_sentence_is_a_warning(tmp_path: Path) -> None:
+    """The comparison phrases the default template prints when last year's workbook is given
+    are figures too: deleting their sentence is said (issue #11 item 3, SPEC §5)."""
+    edited = rewrite(tmp_path / "mau.docx", without_paragraph("Số lượt tiếp công dân {{ compare"))
+    checked = check_template(edited)
+    assert checked.errors == []
+    (warning,) = checked.warnings
+    assert warning.startswith(
+        "Mẫu không còn in mức tăng, giảm so với cùng kỳ của số lượt tiếp công dân "
+        "(compare.reception.visits); mức tăng, giảm so với cùng kỳ của số người được tiếp "
+        "(compare.reception.people); mức tăng, giảm so với cùng kỳ của số vụ việc khi tiếp công "
+        "dân (compare.reception.cases): mẫu mặc định in những nội dung này ở đoạn «Số lượt tiếp "
+        "công dân tăng …"
+    ), warning
+    assert warning.endswith("Nếu cố ý bỏ thì không cần sửa.")

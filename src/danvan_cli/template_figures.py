@@ -10,6 +10,7 @@ rendered text, whatever filter formatted it (``7.000.203``, ``7000203``, ``11,37
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
@@ -20,6 +21,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from danvan_cli import schema
+from danvan_cli.compare import COMPARED
 from danvan_cli.context import build_context, note_key
 from danvan_cli.figures import (
     DisciplineFigures,
@@ -36,12 +38,14 @@ from danvan_cli.figures import (
     period_figures,
 )
 from danvan_cli.models import CommuneData, Note, UnitInfo
-from danvan_cli.period import parse_period
+from danvan_cli.period import parse_period, previous_period
 from danvan_cli.template_lint import Paragraph, excerpt, read_paragraphs
 
 _INT_BASE = 7_000_000  # far above any real figure, and above twice the Sidon spread
 _FLOAT_START, _FLOAT_STEP = Decimal("11.37"), Decimal("3")
-_SKIPPED = ("schema_", "unit", "period", "documents", "models")
+_MOVE_BASE, _MOVE_STEP = 3_000_000, 7  # last year: each count lower by its own distinct amount
+_POINTS_START, _POINTS_STEP = Decimal("2.13"), Decimal("0.06")  # each rate by its own points
+_SKIPPED = ("schema_", "unit", "period", "documents", "models", "previous")
 _MARKER = "ZQ{code}QZ"
 
 
@@ -223,6 +227,7 @@ def sentinel_context() -> Sentinels:
                 numbers[first + second] = Probe(
                     f"tổng {one.label} và {other.label}", f"{one.path} + {other.path}"
                 )
+    data["previous"] = _last_year(data, numbers)
     figures = Figures.model_validate(data)
     markers = _markers()
     notes = tuple(
@@ -248,6 +253,32 @@ def sentinel_context() -> Sentinels:
         dt.date(2024, 9, 20),
     )
     return Sentinels(context, numbers, markers)
+
+
+def _last_year(data: dict[str, Any], numbers: dict[Decimal, Probe]) -> dict[str, Any]:
+    """Last year's figures, each compared figure (compare.COMPARED) lower by its own amount,
+    so that every comparison phrase ("tăng 3.000.007 lượt …", "tăng 2,19 điểm phần trăm")
+    prints a number that tells which phrase it is."""
+    previous: dict[str, Any] = {
+        "year": 2023,
+        "period": period_figures(previous_period(parse_period("9m", 2024))).model_dump(),
+        **{group: copy.deepcopy(data[group]) for group in COMPARED},
+    }
+    pairs = [(group, key) for group, words in COMPARED.items() for key in words]
+    for index, (group, key) in enumerate(pairs):
+        current = data[group][key]
+        what = Probe(
+            f"mức tăng, giảm so với cùng kỳ của {_label((group, key))}", f"compare.{group}.{key}"
+        )
+        if isinstance(current, float):
+            points = _POINTS_START + _POINTS_STEP * index
+            previous[group][key] = float(Decimal(str(current)) - points)
+            numbers[points] = what
+        else:
+            move = _MOVE_BASE + _MOVE_STEP * index
+            previous[group][key] = current - move
+            numbers[Decimal(move)] = what
+    return previous
 
 
 def _markers() -> dict[str, Probe]:
