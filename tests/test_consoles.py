@@ -57,6 +57,20 @@ def test_validate_piped_in_cp1252(tmp_path: Path) -> None:
     assert out.decode("cp1252") == f"{SAMPLE}: hop le — 0 loi, 0 canh báo\n"
 
 
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii", "cp1258"])
+def test_json_piped_in_any_code_page_reads_back_exactly(tmp_path: Path, encoding: str) -> None:
+    """figures --json is read by other tools (SPEC §3): whatever the console's code page, the
+    file is valid JSON whose strings are the workbook's, letter for letter."""
+    code, out, err = run(tmp_path, encoding, "figures", SAMPLE, "-p", "9m", "--json")
+    assert code == 0, err
+    data = json.loads(out.decode("ascii"))  # every non-ASCII letter escaped
+    assert (data["unit"]["name"], data["unit"]["province"]) == ("Tân Hưng", "Hải Phòng")
+    code, out, _ = run(tmp_path, encoding, "validate", MISTAKES, "--json")
+    _, utf8, _ = run(tmp_path, "utf-8", "validate", MISTAKES, "--json")
+    assert code == 1
+    assert json.loads(out.decode("ascii")) == json.loads(utf8.decode("utf-8"))
+
+
 def test_validate_with_errors_piped_in_cp1252(tmp_path: Path) -> None:
     code, out, err = run(tmp_path, "cp1252", "validate", MISTAKES)
     assert (code, err) == (1, b"")

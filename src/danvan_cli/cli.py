@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from danvan_cli import __version__, usage
 from danvan_cli.errors import DanvanError, UsageError
-from danvan_cli.streams import json_text, protect_streams, safe
+from danvan_cli.streams import protect_streams, safe, write_json
 
 if TYPE_CHECKING:
     from danvan_cli.build import PeriodRequest
@@ -432,7 +432,7 @@ def validate(
     ]
     if as_json:
         payload = {"schema": "danvan.validate/1", "files": [r.to_json() for r in reports]}
-        sys.stdout.write(json_text(payload) + "\n")
+        write_json(payload)
     else:
         for report in reports:
             print_report(report, out)
@@ -473,7 +473,7 @@ def figures(
     for warning in result.warnings:
         _warn(warning, stderr=True)
     if as_json:
-        sys.stdout.write(json_text(result.figures.to_json_dict()) + "\n")
+        write_json(result.figures.to_json_dict())
     else:
         print_figures(result.figures)
 

@@ -137,9 +137,23 @@ def safe(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def json_text(payload: Any) -> str:
-    """``payload`` as indented JSON, Vietnamese as letters, and every character a terminal
-    would act on (C1 controls, bidirectional formatting) escaped as ``\\uXXXX``: still valid
-    JSON that parses back to the very same strings."""
-    text = json.dumps(payload, ensure_ascii=False, indent=2)
+def json_text(payload: Any, ascii_only: bool = False) -> str:
+    """``payload`` as indented JSON, Vietnamese as letters (or, ``ascii_only``, every
+    non-ASCII letter escaped), and every character a terminal would act on (C1 controls,
+    bidirectional formatting) escaped as ``\\uXXXX``: still valid JSON that parses back to the
+    very same strings."""
+    text = json.dumps(payload, ensure_ascii=ascii_only, indent=2)
     return _JSON_INERT.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def write_json(payload: Any) -> None:
+    """Print ``payload`` as JSON on stdout, losslessly whatever its encoding: other tools read
+    it (SPEC §3), so on a stream that cannot hold Vietnamese letters (a Windows console's
+    cp1252 piped to a file) every non-ASCII letter is written as ``\\uXXXX`` rather than
+    dropped."""
+    stream = sys.stdout
+    try:
+        encoding = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+    except LookupError:
+        encoding = "ascii"
+    stream.write(json_text(payload, ascii_only=not encoding.startswith("utf")) + "\n")
