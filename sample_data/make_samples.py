@@ -52,7 +52,7 @@ MISTAKES: list[dict[str, Any]] = [
         "sheet": "TiepCongDan",
         "cell": "F7",
         "severity": "lỗi",
-        "code": "bad-number",
+        "code": "out-of-range",
         "value": -2,
     },
     # (d) fractional head count typed as text

@@ -42,7 +42,8 @@ def in_sheets(report: Report) -> list[Any]:
 
 def test_constraints_are_declared_on_the_models() -> None:
     people = models.Reception.model_fields["people"].metadata
-    assert [getattr(m, "ge", None) for m in people] == [1]
+    bounds = {(getattr(m, "ge", None), getattr(m, "le", None)) for m in people}
+    assert bounds == {(1, None), (None, 10_000)}
     month = models.DossierMonth.model_fields["month"].metadata
     bounds = {(getattr(m, "ge", None), getattr(m, "le", None)) for m in month}
     assert bounds == {(1, None), (None, 12)}
@@ -73,10 +74,51 @@ def test_people_below_one_is_refused_by_the_model(
 
 
 @pytest.mark.parametrize("want_data", [True, False], ids=["build", "validate"])
-def test_negative_people_is_a_bad_number(make_workbook: MakeWorkbook, want_data: bool) -> None:
+def test_negative_people_is_out_of_range(make_workbook: MakeWorkbook, want_data: bool) -> None:
+    """Số người must be at least 1: a negative count is told against that bound (the hint of a
+    plain negative count, "số nguyên không âm", would let 0 through)."""
     book = make_workbook({"TiepCongDan": [RECEPTION_HEADER, visit(people="-2")]})
     assert issues(load(book, want_data=want_data).report) == [
-        ("TiepCongDan", "C2", "bad-number", "Giá trị «-2» không được là số âm.")
+        (
+            "TiepCongDan",
+            "C2",
+            "out-of-range",
+            "Giá trị «-2» nhỏ hơn 1: «Số người» phải từ 1 trở lên.",
+        )
+    ]
+
+
+@pytest.mark.parametrize("want_data", [True, False], ids=["build", "validate"])
+def test_an_id_number_pasted_into_a_count_is_refused_not_counted(
+    make_workbook: MakeWorkbook, want_data: bool
+) -> None:
+    """A shifted paste of a CCCD into Số người or a MotCua count would make a report of a
+    billion people (SPEC §6, never silently wrong): the models bound each count, and the
+    message describes the number without repeating it."""
+    book = make_workbook(
+        {
+            "TiepCongDan": [RECEPTION_HEADER, visit(people="001099012345"), visit(people=9_999)],
+            "MotCua": [
+                ["Tháng", "Lĩnh vực", "Trực tuyến", "Trực tiếp"],
+                [1, "Đất đai", 912345678, 1],
+            ],
+        }
+    )
+    assert issues(load(book, want_data=want_data).report) == [
+        (
+            "TiepCongDan",
+            "C2",
+            "out-of-range",
+            "Ô có một số rất dài, lớn hơn 10.000: «Số người» phải không quá 10.000 (có thể dán "
+            "nhầm cột).",
+        ),
+        (
+            "MotCua",
+            "C2",
+            "out-of-range",
+            "Ô có một số rất dài, lớn hơn 1.000.000: «Trực tuyến» phải không quá 1.000.000 (có "
+            "thể dán nhầm cột).",
+        ),
     ]
 
 

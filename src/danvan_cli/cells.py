@@ -226,6 +226,11 @@ def wrong(column: Column, value: object, reason: str) -> str:
 # --- pydantic's verdict on a row, in Vietnamese ----------------------------------------------
 
 
+def _bound(value: object) -> str:
+    """A constraint's bound as the report writes numbers: ``10.000``."""
+    return number_text(value) if isinstance(value, int | float) else str(value)
+
+
 def constraint_issue(column: Column, error: ErrorDetails) -> tuple[str, str]:
     """(issue code, message) for a pydantic error on ``column``'s value."""
     kind = error.get("type", "")
@@ -241,15 +246,18 @@ def constraint_issue(column: Column, error: ErrorDetails) -> tuple[str, str]:
     code = ERROR_CODES.get(column.kind, "bad-number")
     if kind == "greater_than_equal" and numeric:
         low = context.get("ge")
-        if isinstance(value, int | float) and value < 0:
+        if low == 0 and isinstance(value, int | float) and value < 0:
             return code, wrong(column, value, "không được là số âm")
+        low_text = _bound(low)
         return "out-of-range", wrong(
-            column, value, f"nhỏ hơn {low}: «{column.title}» phải từ {low} trở lên"
+            column, value, f"nhỏ hơn {low_text}: «{column.title}» phải từ {low_text} trở lên"
         )
     if kind == "less_than_equal" and numeric:
-        high = context.get("le")
+        high = _bound(context.get("le"))
         return "out-of-range", wrong(
-            column, value, f"lớn hơn {high}: «{column.title}» phải không quá {high}"
+            column,
+            value,
+            f"lớn hơn {high}: «{column.title}» phải không quá {high} (có thể dán nhầm cột)",
         )
     if kind == "missing":
         return "required", f"Cột «{column.title}» bắt buộc nhưng ô để trống."

@@ -15,7 +15,15 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Count = Annotated[int, Field(ge=0)]
-"""A number of things: dossiers, procedures, people in a commune (never negative)."""
+"""A number of things, never negative: the people of a commune."""
+MAX_TALLY = 1_000_000
+"""More than any row of a commune's workbook counts (the dossiers of one field in one month,
+its procedures, its officials): a larger number is an ID or phone number pasted one column
+off, never a figure — refused rather than added into a report."""
+Tally = Annotated[int, Field(ge=0, le=MAX_TALLY)]
+"""A number of things in one row: dossiers, procedures, villages, officials."""
+MAX_VISITORS = 10_000
+"""More people than one reception (lượt tiếp) ever sees: a pasted ID number, not a crowd."""
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Month = Annotated[int, Field(ge=1, le=12)]
 Area = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -45,7 +53,7 @@ class Reception(Row):
     date: dt.date
     session: str | None = None  # "sang" / "chieu"
     mode: str  # thuong_xuyen / dinh_ky / uy_quyen / dot_xuat
-    people: int = Field(ge=1)
+    people: int = Field(ge=1, le=MAX_VISITORS)
     case_code: str | None = None
     kind: str  # khieu_nai / to_cao / kien_nghi / phan_anh
     field: str | None = None
@@ -62,16 +70,16 @@ class Petition(Row):
 class DossierMonth(Row):
     month: Month
     field: str
-    carried: Count = 0
-    online: Count
-    direct: Count
-    postal: Count = 0
-    total: Count | None = None
-    early: Count = 0
-    on_time: Count = 0
-    late: Count = 0
-    open_in_time: Count = 0
-    open_overdue: Count = 0
+    carried: Tally = 0
+    online: Tally
+    direct: Tally
+    postal: Tally = 0
+    total: Tally | None = None
+    early: Tally = 0
+    on_time: Tally = 0
+    late: Tally = 0
+    open_in_time: Tally = 0
+    open_overdue: Tally = 0
 
     @property
     def received(self) -> int:
@@ -134,9 +142,9 @@ class DossierList(BaseModel):
 
 class Procedure(Row):
     field: str
-    total: Count
-    full_online: Count = 0
-    partial_online: Count = 0
+    total: Tally
+    full_online: Tally = 0
+    partial_online: Tally = 0
 
 
 class Document(Row):
@@ -171,18 +179,18 @@ class UnitInfo(BaseModel):
     year: Year
     area_km2: Area | None = None
     population: Count | None = None
-    villages: Count | None = None
+    villages: Tally | None = None
     village_word: str = "thôn"
-    party_members: Count | None = None
-    party_cells: Count | None = None
+    party_members: Tally | None = None
+    party_cells: Tally | None = None
     party_structure: str | None = None
     location: str | None = None
     signer: str | None = None
     signer_role: str = "chu_tich"
     doc_number: str | None = None
     recipients: tuple[str, ...] = ()
-    violations: Count = 0
-    attitude_complaints: Count = 0
+    violations: Tally = 0
+    attitude_complaints: Tally = 0
 
 
 class CommuneData(BaseModel):

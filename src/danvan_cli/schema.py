@@ -321,7 +321,7 @@ TIEP_CONG_DAN = Sheet(
             "people",
             "Số người",
             Kind.COUNT,
-            "Số người trong lượt tiếp (từ 5 là đoàn đông người).",
+            "Số người trong lượt tiếp, từ 1 trở lên (từ 5 là đoàn đông người).",
             required=True,
             width=9,
         ),
