@@ -718,6 +718,8 @@ def test_batch_summary_has_last_year_and_the_change_with_totals(
     assert _three(an_hoa, *letters_in) == [5, None, None]
     assert _three(an_hoa, *dossiers_in) == [0, None, None]
     assert notes["02.xlsx"]["Lý do, ghi chú"] == (  # its data first (SPEC §6), then last year
+        "Sổ không có các trang «TiepCongDan», «MotCua», «ThuTuc», «VanBan», «MoHinh», "
+        "«NoiDung»: số liệu của các trang đó tính bằng 0. "
         "Trang ThongTin chưa ghi «Người ký»: báo cáo sẽ để trống tên người ký. "
         "Số liệu có thể chưa đủ: sổ đơn thư ghi đến 5/2/2025; kỳ báo cáo đến 14/3/2025. "
         "Số liệu có thể chưa đủ: trang MotCua không có dòng nào cho các tháng của kỳ báo cáo "

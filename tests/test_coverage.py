@@ -160,9 +160,12 @@ def test_other_warnings_are_counted_after_the_ones_said_in_full(
     rows = [[*LOG_HEADER, "Cột tạm"], [dt.date(2024, 3, 2), "Thường xuyên", 1, "Kiến nghị", 1]]
     path = make_workbook({"TiepCongDan": rows})
     result = invoke(runner, "figures", path, "-p", "6m")
-    assert warnings_of(result.output)[-1] == (
-        "Cảnh báo: Sổ có thêm 7 cảnh báo; xem bằng danvan validate."
-    )  # the unknown column and the six sheets the workbook leaves out
+    said = warnings_of(result.output)
+    assert said[0] == (  # a missing known sheet is said in full (SPEC §6), in one line
+        "Cảnh báo: Sổ không có các trang «DonThu», «MotCua», «ThuTuc», «VanBan», «MoHinh», "
+        "«NoiDung»: số liệu của các trang đó tính bằng 0."
+    )
+    assert said[-1] == "Cảnh báo: Sổ có thêm 1 cảnh báo; xem bằng danvan validate."  # the column
 
 
 # --- the report date ------------------------------------------------------------------------------

@@ -122,6 +122,17 @@ def test_a_hidden_empty_copy_before_the_log_does_not_hide_it(
     assert visits(runner, path) == 3
     plain = runner.invoke(app, ["validate", str(path)])
     assert "Tiếp công dân — cảnh báo: Hai trang «TiepCongDan» (trang ẩn)" in flat(plain.output)
+    # figures and build say which sheet they read too (SPEC §6), not only validate
+    for command in (
+        ["figures"],
+        ["build", "--date", "20/9/2024", "-o", str(path.with_name("b.docx"))],
+    ):
+        said = runner.invoke(app, [*command, str(path), "-p", "9m"])
+        assert said.exit_code == 0, said.output
+        assert (
+            "Cảnh báo: Hai trang «TiepCongDan» (trang ẩn) và «Tiếp công dân» cùng là sổ tiếp "
+            "công dân; danvan đọc trang «Tiếp công dân» (trang có dữ liệu)"
+        ) in flat(said.output)
 
 
 def test_twins_without_data_read_the_first(runner: CliRunner, make_workbook: MakeWorkbook) -> None:

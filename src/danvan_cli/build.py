@@ -126,8 +126,11 @@ def refusal(
     return InvalidWorkbookError("\n".join(lines), report)
 
 
-SHOWN_WARNINGS = frozenset({"mot-cua-set-aside", *COVERAGE_CODES})
-"""Warnings that change where figures come from, or say they may not cover the period
+SHOWN_WARNINGS = frozenset(
+    {"mot-cua-set-aside", "twin-sheet", "absent-sheet", "implausible-value", *COVERAGE_CODES}
+)
+"""Warnings that change where figures come from (a sheet read among twins, a sheet missing, a
+profile value set aside), or say they may not cover the period
 (coverage.py): said in full by figures, build and batch."""
 
 
@@ -154,7 +157,13 @@ class Computed:
                 f"Năm báo cáo {self.period.year} khác năm của sổ ({self.data.info.year}): "
                 "số liệu hồ sơ một cửa (ghi theo tháng, không ghi năm) không được tính."
             )
-        notes += [issue.message for issue in self.report.warnings if issue.code in SHOWN_WARNINGS]
+        shown = [issue for issue in self.report.warnings if issue.code in SHOWN_WARNINGS]
+        absent = [issue.sheet for issue in shown if issue.code == "absent-sheet" and issue.sheet]
+        if len(absent) > 1:  # one line, not one a sheet: a batch note stays readable
+            names = ", ".join(f"«{name}»" for name in absent)
+            notes.append(f"Sổ không có các trang {names}: số liệu của các trang đó tính bằng 0.")
+            shown = [issue for issue in shown if issue.code != "absent-sheet"]
+        notes += [issue.message for issue in shown]
         return notes
 
     @property
