@@ -265,6 +265,16 @@ def test_dates_numbers_and_near_misses_are_quoted(make_workbook: MakeWorkbook) -
     ]
 
 
+def test_a_date_with_a_time_is_quoted_whatever_its_digits(make_workbook: MakeWorkbook) -> None:
+    """``31/02/2024 08:00`` has twelve digits but a day's shape: it cannot be an ID number."""
+    rows = [RECEPTION_HEADER, visit(day="31/02/2024 08:00")]
+    (issue,) = in_sheets(load(make_workbook({"TiepCongDan": rows})).report)
+    assert issue.message == (
+        "Giá trị «31/02/2024 08:00» không đọc được ngày (viết theo dạng ngày/tháng/năm, ví dụ "
+        "14/9/2024)."
+    )
+
+
 def test_a_date_typed_far_from_the_year_is_quoted_as_a_date(make_workbook: MakeWorkbook) -> None:
     rows = [RECEPTION_HEADER, visit(day=dt.date(2014, 9, 14))]
     (issue,) = in_sheets(load(make_workbook({"TiepCongDan": rows})).report)

@@ -148,6 +148,12 @@ MAX_QUOTED_DIGITS = 8
 """A date (14/09/2024) has 8 digits; a phone number has 10, an ID number 9 or 12: longer runs
 of digits are described, never quoted."""
 _NUMBER_LIKE = re.compile(r"^[+-]?[\d\s.,/:\-]*\d[\d\s.,/:\-]*$")
+_DATE_LIKE = re.compile(
+    r"^\s*\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}"
+    r"(?:[\sT]+\d{1,2}\s*[:hg]\s*\d{1,2}(?:\s*:\s*\d{1,2})?)?\s*$"
+)
+"""A day, maybe with a time (``31/02/2024 08:00``): its shape is no ID or phone number's, so
+it may be quoted whatever its count of digits."""
 NEAR_MISS = 0.75
 """How alike a typed value and a listed choice must be (difflib ratio, folded) to be a near
 miss that may be quoted back."""
@@ -166,7 +172,7 @@ def quotable(column: Column, value: object) -> str | None:
     else:
         text = text_of(value)
     if len(text) <= 40 and _NUMBER_LIKE.match(text):
-        if sum(ch.isdigit() for ch in text) <= MAX_QUOTED_DIGITS:
+        if sum(ch.isdigit() for ch in text) <= MAX_QUOTED_DIGITS or _DATE_LIKE.match(text):
             return text
         return None
     if column.kind is Kind.CHOICE and near_miss(column, text) is not None:

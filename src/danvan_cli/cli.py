@@ -360,7 +360,10 @@ def init(
         str,
         typer.Option("--loai", metavar="LOẠI", help="Xã, Phường, Thị trấn hoặc Đặc khu."),
     ] = "Xã",
-    year: YearOpt = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", "-y", metavar="NĂM", help="Năm của sổ mới (mặc định: năm nay)."),
+    ] = None,
     _help: HelpOpt = False,
 ) -> None:
     """Tạo sổ Excel trống đúng mẫu (kèm trang HuongDan) và tệp danvan.toml. Không ghi đè.
