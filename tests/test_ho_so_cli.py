@@ -169,6 +169,17 @@ def test_validate_takes_one_workbook_with_exports(runner: CliRunner) -> None:
     assert flat(result.output).endswith("Lỗi: --ho-so chỉ dùng với một sổ.")
 
 
+def test_one_export_named_twice_is_refused_once(runner: CliRunner) -> None:
+    """Not 160 "duplicate Mã hồ sơ" errors: one line saying the file was given twice."""
+    for command in (["validate", SAMPLE], ["figures", SAMPLE, "-p", "9m"]):
+        result = invoke(runner, *command, "--ho-so", EXPORT, "--ho-so", EXPORT)
+        assert result.exit_code == 2
+        assert flat(result.output).endswith(
+            f"Lỗi: Tệp danh sách hồ sơ «{EXPORT}» được ghi hai lần (--ho-so hoặc ho_so trong "
+            "danvan.toml): mỗi tệp chỉ ghi một lần."
+        )
+
+
 def test_a_missing_export_is_named(runner: CliRunner, tmp_path: Path) -> None:
     missing = tmp_path / "khong_co.xlsx"
     result = invoke(runner, "figures", SAMPLE, "-p", "9m", "--ho-so", missing)

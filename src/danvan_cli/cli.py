@@ -324,10 +324,18 @@ def _exports(settings: Settings, ho_so: list[Path] | None, file: Path | None) ->
     """The per-dossier exports: those named on the command line, else danvan.toml's when the
     workbook is the folder's own (not named, or the one danvan.toml names)."""
     if ho_so:
-        return tuple(ho_so)
-    if file is None or (settings.workbook is not None and _same_file(file, settings.workbook)):
-        return settings.ho_so
-    return ()
+        chosen = tuple(ho_so)
+    elif file is None or (settings.workbook is not None and _same_file(file, settings.workbook)):
+        chosen = settings.ho_so
+    else:
+        return ()
+    for position, path in enumerate(chosen):  # one file twice: all its codes "duplicated"
+        if any(_same_file(path, earlier) for earlier in chosen[:position]):
+            raise UsageError(
+                f"Tệp danh sách hồ sơ «{path}» được ghi hai lần (--ho-so hoặc ho_so trong "
+                "danvan.toml): mỗi tệp chỉ ghi một lần."
+            )
+    return chosen
 
 
 def _warn(message: str, stderr: bool = False) -> None:
