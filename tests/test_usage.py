@@ -142,6 +142,15 @@ def test_unknown_command_with_a_guess(runner: CliRunner) -> None:
     )
 
 
+def test_unknown_command_without_a_guess(runner: CliRunner) -> None:
+    assert usage_error(runner, "bogus") == (
+        "Cách dùng: danvan [TUỲ CHỌN] LỆNH [THAM SỐ]...\n"
+        "Xem trợ giúp: danvan --help\n"
+        "\n"
+        "Lỗi: Không có lệnh 'bogus'.\n"
+    )
+
+
 def test_option_without_its_value(runner: CliRunner) -> None:
     output = usage_error(runner, "figures", str(SAMPLE), "--period")
     assert output == "Xem trợ giúp: danvan --help\n\nLỗi: Tuỳ chọn --period cần một giá trị.\n"

@@ -132,6 +132,10 @@ _ERRORS: tuple[_Rule, ...] = tuple(
             r"(?P<head>.+?)\. Did you mean (?P<guess>.+)\?",
             lambda m: f"{m['head']}.{_guess(m, 'guess')}",
         ),
+        (  # … with no guess: already Vietnamese, said as it is
+            r"(?P<head>Không có lệnh '.+?')\.",
+            lambda m: f"{m['head']}.",
+        ),
         (r"Missing argument '(?P<name>.+)'\.", lambda m: f"Thiếu tham số {m['name']}."),
         (r"Missing option '(?P<name>.+)'\.", lambda m: f"Thiếu tuỳ chọn {m['name']}."),
         (r"Missing parameter: (?P<name>.+)", lambda m: f"Thiếu tham số {m['name']}."),
