@@ -665,7 +665,7 @@ Cells = dict[tuple[str, str, str], Any]
 
 def _summary(path: Path) -> tuple[Any, dict[str, Cells], dict[str, dict[str, Any]]]:
     """(sheet, figure cells by source file name then (group, figure, part), the fixed cells by
-    source file name); the totals row under "Tổng cộng"."""
+    source file name); a totals row under its label ("Tổng cộng (2 đơn vị)")."""
     sheet = load_workbook(path).active
     fixed = {sheet.cell(row=5, column=c).value: c for c in range(1, 7)}
     parts: dict[int, tuple[str, str, str]] = {}
@@ -678,7 +678,8 @@ def _summary(path: Path) -> tuple[Any, dict[str, Cells], dict[str, dict[str, Any
     rows: dict[str, Cells] = {}
     notes: dict[str, dict[str, Any]] = {}
     for row in range(summary.COMPARED_FIRST_DATA_ROW, sheet.max_row + 1):
-        name = sheet.cell(row=row, column=fixed["Tệp nguồn"]).value or "Tổng cộng"
+        name = sheet.cell(row=row, column=fixed["Tệp nguồn"]).value
+        name = name or str(sheet.cell(row=row, column=fixed["Đơn vị"]).value)  # a totals row
         rows[name] = {key: sheet.cell(row=row, column=c).value for c, key in parts.items()}
         notes[name] = {key: sheet.cell(row=row, column=c).value for key, c in fixed.items()}
     return sheet, rows, notes
@@ -701,7 +702,9 @@ def test_batch_summary_has_last_year_and_the_change_with_totals(
     sheet, rows, notes = _summary(out / "tong_hop_q1_2025.xlsx")
     assert "1/2 đơn vị so sánh được với cùng kỳ năm trước" in sheet["A3"].value
     assert sheet.print_title_rows == "$5:$7" and sheet.freeze_panes == "C8"
-    tan_hung, an_hoa, total = rows["01.xlsx"], rows["02.xlsx"], rows["Tổng cộng"]
+    tan_hung, an_hoa = rows["01.xlsx"], rows["02.xlsx"]
+    total = rows["Tổng cộng (2 đơn vị)"]
+    compared = rows["Trong đó so sánh được với cùng kỳ (1 đơn vị)"]
     visits, letters_in, dossiers_in = (
         ("Tiếp công dân", "Lượt tiếp"),
         ("Đơn thư", "Tiếp nhận"),
@@ -727,12 +730,15 @@ def test_batch_summary_has_last_year_and_the_change_with_totals(
         "sánh với cùng kỳ."
     )
     assert notes["02.xlsx"]["Trạng thái"] == "Đã lập"
-    # totals: this year over both communes; last year and the change over Tân Hưng only
-    assert str(notes["Tổng cộng"]["Đơn vị"]).startswith("Tổng cộng (2 đơn vị)")
-    assert _three(total, *letters_in) == [32, 30, -3]
-    assert _three(total, *dossiers_in) == [80, 64, 16]
-    assert _three(total, *visits) == [4, 3, 1]
-    assert _three(total, *on_time) == [98.75, 97.5, 1.25]
+    # totals: this year over both communes; last year and the change on a row of their own,
+    # over the one compared commune (Tân Hưng), with this year's figures of that commune only
+    assert _three(total, *letters_in) == [32, None, None]
+    assert _three(total, *dossiers_in) == [80, None, None]
+    assert _three(compared, *letters_in) == [27, 30, -3]
+    assert _three(compared, *dossiers_in) == [80, 64, 16]
+    assert _three(compared, *visits) == [4, 3, 1]
+    assert _three(compared, *on_time) == [98.75, 97.5, 1.25]
+    assert "«Trong đó so sánh được với cùng kỳ» cộng riêng các đơn vị đó" in sheet["A3"].value
     # the catalogue is not compared: one column each
     assert ("Thủ tục hành chính", "Số TTHC", summary.THIS_YEAR) in total
     assert ("Thủ tục hành chính", "Số TTHC", summary.LAST_YEAR) not in total

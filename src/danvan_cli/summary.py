@@ -131,13 +131,13 @@ def changes(current: dict[str, float], previous: dict[str, float]) -> dict[str, 
 
 def compared_totals(
     results: Sequence[CommuneResult],
-) -> tuple[dict[str, float], dict[str, float | None]]:
-    """Last year's totals and the totals' change, both over the communes compared with last
-    year (so that the change is this year's sum minus last year's over the same communes)."""
+) -> tuple[dict[str, float], dict[str, float], dict[str, float | None]]:
+    """This year's totals, last year's and the change, all three over the communes compared
+    with last year: one set of communes, so that the change is the difference of the two."""
     compared = [result for result in results if result.ok and result.previous]
     previous = sum_figures([result.previous for result in compared])
     current = sum_figures([result.figures for result in compared])
-    return previous, changes(current, previous)
+    return current, previous, changes(current, previous)
 
 
 # --- its name and period ----------------------------------------------------------------------
@@ -264,10 +264,9 @@ def _title_lines(
     made = f"Lập ngày {report_date:%d/%m/%Y}: {done}/{len(results)} đơn vị lập được báo cáo"
     if compare:
         compared = sum(1 for r in results if r.ok and r.previous)
-        made += (
-            f"; {compared}/{done} đơn vị so sánh được với cùng kỳ năm trước (cột «Cùng kỳ» "
-            "và «Tăng, giảm»; dòng tổng cộng của hai cột này chỉ tính các đơn vị đó)"
-        )
+        made += f"; {compared}/{done} đơn vị so sánh được với cùng kỳ năm trước"
+        if 0 < compared < done:
+            made += " (dòng «Trong đó so sánh được với cùng kỳ» cộng riêng các đơn vị đó)"
     return ["TỔNG HỢP KẾT QUẢ CÔNG TÁC DÂN VẬN CHÍNH QUYỀN", label, made + "."]
 
 
@@ -439,20 +438,29 @@ def _summary_book(
         row += 1
 
     done = sum(1 for r in results if r.ok)
-    previous_total: dict[str, float] | None = None
-    moved_total: dict[str, float | None] | None = None
-    if compare and any(r.ok and r.previous for r in results):
-        previous_total, moved_total = compared_totals(results)
-    put_row(
-        row,
-        (None, f"Tổng cộng ({done} đơn vị)", None, None, None, None),
-        _row_values(columns, totals(results), previous_total, moved_total),
-    )
-    for column in range(1, last + 1):
-        cell = sheet.cell(row=row, column=column)
-        cell.font = Font(name="Times New Roman", size=11, bold=True)
-        cell.fill = total_fill
-        cell.border = border
+    matched = sum(1 for r in results if r.ok and r.previous) if compare else 0
+    rows: list[tuple[str, list[float | None]]] = []
+    if matched and matched == done:  # every commune compared: one totals row says it all
+        rows.append((f"Tổng cộng ({done} đơn vị)", _row_values(columns, *compared_totals(results))))
+    else:
+        rows.append(
+            (f"Tổng cộng ({done} đơn vị)", _row_values(columns, totals(results), None, None))
+        )
+        if matched:  # last year and the change over the compared communes, on their own row
+            rows.append(
+                (
+                    f"Trong đó so sánh được với cùng kỳ ({matched} đơn vị)",
+                    _row_values(columns, *compared_totals(results)),
+                )
+            )
+    for label, values in rows:
+        put_row(row, (None, label, None, None, None, None), values)
+        for column in range(1, last + 1):
+            cell = sheet.cell(row=row, column=column)
+            cell.font = Font(name="Times New Roman", size=11, bold=True)
+            cell.fill = total_fill
+            cell.border = border
+        row += 1
 
     sheet.freeze_panes = sheet.cell(row=first_data_row, column=3).coordinate
     sheet.print_title_rows = f"{top}:{bottom}"
