@@ -869,3 +869,26 @@ def test_validate_lists_the_errors_of_last_years_workbook_under_its_name(
     assert f"{current}: hợp lệ — 0 lỗi" in text
     assert "TiepCongDan!C3 (Số người) — lỗi: Giá trị «0» nhỏ hơn 1" in text
     assert f"{last}: có lỗi — 1 lỗi" in text
+
+
+def test_last_years_data_stopping_short_is_said(
+    runner: CliRunner, pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Last year's logs must cover last year's period too, or "tăng 40 lượt (307,7%)" would
+    compare a whole quarter with a fortnight (SPEC §6, never silently wrong)."""
+    current, _ = pair
+    short = dict(LAST_YEAR)
+    short["TiepCongDan"] = visits((D(2023, 12, 15), 3, "X"), (D(2024, 1, 2), 1, None))
+    short["DonThu"] = letters(3, D(2024, 1, 5))
+    last = book(tmp_path / "so_ngan.xlsx", 2024, short)
+    result = runner.invoke(app, ["figures", str(current), "-p", "q1", "--so-sanh", str(last)])
+    assert result.exit_code == 0, result.output
+    text = flat(result.output)
+    assert (
+        "Cảnh báo: Sổ so sánh (năm trước) «so_ngan.xlsx»: Số liệu có thể chưa đủ: sổ tiếp công "
+        "dân ghi đến 2/1/2024; kỳ báo cáo đến 14/3/2024."
+    ) in text
+    assert (
+        "Cảnh báo: Sổ so sánh (năm trước) «so_ngan.xlsx»: Số liệu có thể chưa đủ: sổ đơn thư ghi "
+        "đến 7/1/2024; kỳ báo cáo đến 14/3/2024."
+    ) in text

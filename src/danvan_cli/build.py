@@ -164,6 +164,16 @@ class Computed:
             notes.append(f"Sổ không có các trang {names}: số liệu của các trang đó tính bằng 0.")
             shown = [issue for issue in shown if issue.code != "absent-sheet"]
         notes += [issue.message for issue in shown]
+        previous = self.previous_report
+        if previous is not None:  # last year's data may not cover its period either
+            from danvan_cli.compare import COMPARISON_ROLE
+
+            name = Path(previous.file).name
+            notes += [
+                f"{COMPARISON_ROLE} «{name}»: {issue.message}"
+                for issue in previous.warnings
+                if issue.code in SHOWN_WARNINGS
+            ]
         return notes
 
     @property
@@ -185,13 +195,17 @@ class Computed:
                     "cảnh báo; xem bằng danvan validate."
                 )
         previous = self.previous_report
-        if previous is not None and previous.warnings:
+        if previous is not None:
             from danvan_cli.compare import COMPARISON_ROLE
 
-            notes.append(
-                f"{COMPARISON_ROLE} «{Path(previous.file).name}» có {len(previous.warnings)} "
-                f'cảnh báo; xem bằng danvan validate "{previous.file}".'
-            )
+            said = sum(1 for issue in previous.warnings if issue.code in SHOWN_WARNINGS)
+            others = len(previous.warnings) - said
+            if others:
+                more = "thêm " if said else ""
+                notes.append(
+                    f"{COMPARISON_ROLE} «{Path(previous.file).name}» có {more}{others} cảnh "
+                    f'báo; xem bằng danvan validate "{previous.file}".'
+                )
         return notes
 
 
@@ -224,11 +238,17 @@ def compute_for(
     return with_previous(computed, compare) if compare is not None else computed
 
 
+PREVIOUS_COVERAGE = ("log-ends-early", "month-missing", "no-data")
+"""What last year's workbook is checked for against last year's period (its signer and the
+report's date are no concern of a comparison)."""
+
+
 def with_previous(computed: Computed, path: Path) -> Computed:
     """``computed`` with last year's figures from the workbook at ``path``, read and checked
     like the report's own (its errors refuse, naming it) and computed by the same code for
     the same period one year earlier. The current figures are left as they are."""
     from danvan_cli.compare import COMPARISON_ROLE, check_comparable
+    from danvan_cli.coverage import coverage_issues
     from danvan_cli.figures import previous_figures
     from danvan_cli.period import previous_period
     from danvan_cli.reading import load
@@ -237,7 +257,14 @@ def with_previous(computed: Computed, path: Path) -> Computed:
     if loaded.data is None:
         raise refusal(loaded.report, COMPARISON_ROLE)
     check_comparable(computed.data.info, computed.period.year, loaded.data.info, path)
-    previous = previous_figures(loaded.data, previous_period(computed.period))
+    period = previous_period(computed.period)
+    previous = previous_figures(loaded.data, period)
+    # last year's logs may stop short of last year's period too: said like this year's
+    loaded.report.issues.extend(
+        issue
+        for issue in coverage_issues(loaded.coverage, period)
+        if issue.code in PREVIOUS_COVERAGE
+    )
     figures = computed.figures.model_copy(update={"previous": previous})
     return replace(computed, figures=figures, previous_report=loaded.report)
 
