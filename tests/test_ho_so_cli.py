@@ -322,3 +322,32 @@ def test_batch_counts_each_workbooks_hoso_sheet(tmp_path: Path) -> None:
         "open": 6,
     }
     assert result.figures["dossiers.early_on_time"] == 6
+
+
+# --- exports that are not this period's list ---------------------------------------------------
+
+
+def test_a_communes_workbook_is_no_export(runner: CliRunner, make_workbook: MakeWorkbook) -> None:
+    """Another commune's workbook (with its HoSo sheet) must not lend this one its dossiers."""
+    other = make_workbook({"HoSo": [HEADER, *WINDOW_ROWS]}, name="xa_khac.xlsx")
+    result = invoke(runner, "figures", SAMPLE, "-p", "9m", "--ho-so", other)
+    assert result.exit_code == 1
+    assert flat(result.output) == (
+        "Lỗi: Tệp «xa_khac.xlsx» là sổ của một xã, phường (có trang ThongTin), không phải "
+        "danh sách hồ sơ xuất từ hệ thống một cửa: --ho-so chỉ nhận tệp xuất đó. Danh sách hồ "
+        "sơ của chính sổ này thì dán vào trang HoSo của sổ."
+    )
+
+
+def test_an_export_after_the_period_is_said(
+    runner: CliRunner, make_workbook: MakeWorkbook, tmp_path: Path
+) -> None:
+    """An export of next year's dossiers leaves every figure 0 and MotCua set aside: said."""
+    later = [HEADER, ["X1", "Đất đai", "Trực tuyến", "05/01/2025", "10/01/2025", None, None]]
+    export = make_workbook({"DanhSach": later}, name="ho_so_2025.xlsx", info=False)
+    result = invoke(runner, "figures", SAMPLE, "-p", "9m", "--ho-so", export)
+    assert result.exit_code == 0, result.output
+    assert (
+        "Cảnh báo: Số liệu không thuộc kỳ báo cáo: danh sách hồ sơ một cửa bắt đầu từ 5/1/2025, "
+        "sau ngày cuối kỳ 14/9/2024."
+    ) in flat(result.output)

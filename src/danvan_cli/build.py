@@ -238,7 +238,7 @@ def compute_for(
     return with_previous(computed, compare) if compare is not None else computed
 
 
-PREVIOUS_COVERAGE = ("log-ends-early", "month-missing", "no-data")
+PREVIOUS_COVERAGE = ("log-ends-early", "log-starts-late", "month-missing", "no-data")
 """What last year's workbook is checked for against last year's period (its signer and the
 report's date are no concern of a comparison)."""
 

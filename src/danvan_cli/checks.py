@@ -252,6 +252,12 @@ ISSUE_TYPES: dict[str, IssueType] = {
             "không cần sửa.",
         ),
         IssueType(
+            "log-starts-late",
+            W,
+            "Số liệu sau kỳ báo cáo",
+            "Kiểm tra kỳ báo cáo (--period, --year) hoặc dùng đúng tệp của kỳ đó.",
+        ),
+        IssueType(
             "log-ends-early",
             W,
             "Sổ ghi chưa tới cuối kỳ",

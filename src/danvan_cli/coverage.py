@@ -23,7 +23,14 @@ STALE_DAYS = 30
 """A log is said to stop short when the period reaches more than this many days past its last
 dated row."""
 
-COVERAGE_CODES = ("log-ends-early", "month-missing", "date-before-end", "no-data", "no-signer")
+COVERAGE_CODES = (
+    "log-ends-early",
+    "log-starts-late",
+    "month-missing",
+    "date-before-end",
+    "no-data",
+    "no-signer",
+)
 """The issue codes of this module (declared in checks.ISSUE_TYPES)."""
 
 
@@ -36,6 +43,7 @@ class LogEnd:
     last: dt.date
     sheet: str | None = None
     cell: str | None = None
+    first: dt.date | None = None  # its first dated row, when known
 
 
 @dataclass
@@ -59,11 +67,17 @@ class Coverage:
     info_sheet: str = "ThongTin"
 
     def add_log(
-        self, label: str, last: dt.date | None, sheet: str | None = None, cell: str | None = None
+        self,
+        label: str,
+        last: dt.date | None,
+        sheet: str | None = None,
+        cell: str | None = None,
+        first: dt.date | None = None,
     ) -> None:
-        """Note a dated log's last day (nothing when it has no dated row)."""
+        """Note a dated log's last day, and its first when known (nothing when it has no dated
+        row)."""
         if last is not None:
-            self.logs.append(LogEnd(label, last, sheet, cell))
+            self.logs.append(LogEnd(label, last, sheet, cell, first))
 
 
 def day_text(day: dt.date) -> str:
@@ -125,7 +139,17 @@ def coverage_issues(
         return issues
     end = day_text(period.end)
     for log in coverage.logs:
-        if (period.end - log.last).days > STALE_DAYS:
+        if log.first is not None and log.first > period.end:
+            issues.append(
+                Issue(
+                    "log-starts-late",
+                    f"Số liệu không thuộc kỳ báo cáo: {log.label} bắt đầu từ "
+                    f"{day_text(log.first)}, sau ngày cuối kỳ {end}.",
+                    log.sheet,
+                    log.cell,
+                )
+            )
+        elif (period.end - log.last).days > STALE_DAYS:
             issues.append(
                 Issue(
                     "log-ends-early",

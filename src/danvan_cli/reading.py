@@ -44,6 +44,7 @@ from danvan_cli.models import (
     UnitInfo,
 )
 from danvan_cli.schema import (
+    CATALOGUE,
     DON_THU,
     HO_SO,
     MO_HINH,
@@ -113,6 +114,13 @@ def _read_export(path: Path) -> DossierListPart:
         book = open_workbook(path, export=True)
     except UnreadableFileError as err:
         report.fatal = str(err)
+        return DossierListPart(report, path.name, "", {}, (), {}, ())
+    if any(CATALOGUE.find(name) is THONG_TIN for name in book.sheet_names):
+        report.fatal = (  # another commune's workbook would lend it its dossiers
+            f"Tệp «{path.name}» là sổ của một xã, phường (có trang {THONG_TIN.title}), không "
+            "phải danh sách hồ sơ xuất từ hệ thống một cửa: --ho-so chỉ nhận tệp xuất đó. Danh "
+            f"sách hồ sơ của chính sổ này thì dán vào trang {HO_SO.title} của sổ."
+        )
         return DossierListPart(report, path.name, "", {}, (), {}, ())
     check_twins(book, report)
     reader = _Reader(book, report, want_data=False)
@@ -704,8 +712,9 @@ class _Reader:
         longer matter) and a dated log that ends on its last Ngày tiếp nhận."""
         self.coverage.data_rows += sum(len(part.numbers) for part in exports)
         if any(part.numbers for part in parts):
-            days = (day for part in parts for day in part.typed.get("received", ()) if day)
-            self.coverage.add_log("danh sách hồ sơ một cửa", max(days, default=None))
+            days = [day for part in parts for day in part.typed.get("received", ()) if day]
+            last, first = max(days, default=None), min(days, default=None)
+            self.coverage.add_log("danh sách hồ sơ một cửa", last, first=first)
             self.coverage.dossier_months = None
 
     def _dossier_part(self, rows: SheetRows, file: str) -> DossierListPart:
