@@ -351,3 +351,18 @@ def test_an_export_after_the_period_is_said(
         "Cảnh báo: Số liệu không thuộc kỳ báo cáo: danh sách hồ sơ một cửa bắt đầu từ 5/1/2025, "
         "sau ngày cuối kỳ 14/9/2024."
     ) in flat(result.output)
+
+
+def test_annotate_never_writes_over_an_export(runner: CliRunner, tmp_path: Path) -> None:
+    """The annotated copy may not be one of the command's inputs, --force or not (SPEC §6:
+    inputs are never modified)."""
+    export = tmp_path / "ho_so.xlsx"
+    shutil.copyfile(EXPORT, export)
+    before = export.read_bytes()
+    result = invoke(runner, "validate", SAMPLE, "--ho-so", export, "--annotate", export, "--force")
+    assert result.exit_code == 2
+    assert flat(result.output).endswith(
+        f"Lỗi: Tệp chú thích «{export}» trùng với một tệp đầu vào của lệnh này; danvan không "
+        "sửa tệp đầu vào: chọn tên khác cho --annotate."
+    )
+    assert export.read_bytes() == before

@@ -15,7 +15,7 @@ import posixpath
 import shutil
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,20 +44,33 @@ _STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styl
 _VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 
 
-def check_target(source: Path, out: Path, force: bool) -> None:
-    """Refuse, before any work, an annotated copy that cannot be written."""
+def check_target(source: Path, out: Path, force: bool, others: Sequence[Path] = ()) -> None:
+    """Refuse, before any work, an annotated copy that cannot be written, or that would be
+    one of the command's inputs (``others``: the exports, last year's workbook)."""
     if source.suffix.lower() not in SUFFIXES:
-        raise UsageError("--annotate chỉ làm được với sổ .xlsx/.xlsm; hãy lưu sổ dưới dạng .xlsx.")
+        raise UsageError(
+            f"--annotate chỉ làm được với sổ .xlsx/.xlsm, «{source.name}» thì không; hãy mở sổ "
+            "bằng Excel và lưu dưới dạng .xlsx."
+        )
     wanted = source.suffix.lower()
     if out.suffix.lower() != wanted:
         raise UsageError(f"Tệp chú thích «{out}» phải có đuôi {wanted} như sổ gốc.")
-    try:
-        same = out.resolve() == source.resolve()
-    except (OSError, RuntimeError):
-        same = False
-    if same:
+    if _same(out, source):
         raise UsageError("Tệp chú thích phải khác sổ gốc (danvan không sửa sổ gốc).")
+    for other in others:
+        if _same(out, other):
+            raise UsageError(
+                f"Tệp chú thích «{out}» trùng với một tệp đầu vào của lệnh này; danvan không "
+                "sửa tệp đầu vào: chọn tên khác cho --annotate."
+            )
     ensure_writable(out, force, OPTION)
+
+
+def _same(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 def annotate_copy(source: Path, report: Report, out: Path, force: bool = False) -> Path:

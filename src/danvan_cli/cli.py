@@ -425,10 +425,6 @@ def validate(
     paths = list(files) if files else [resolve_workbook(None, settings)]
     if annotate is not None and len(paths) != 1:
         raise UsageError("--annotate chỉ dùng với một sổ.")
-    if annotate is not None:  # a copy that cannot be written is refused before any reading
-        from danvan_cli.annotate import check_target
-
-        check_target(paths[0], annotate, force)
     if ho_so and len(paths) != 1:
         raise UsageError("--ho-so chỉ dùng với một sổ.")
     if compare is not None and len(paths) != 1:
@@ -436,6 +432,11 @@ def validate(
     named = files[0] if files else None
     exports = _exports(settings, ho_so, named) if len(paths) == 1 else ()
     previous = _comparison(compare, named, settings) if len(paths) == 1 else None
+    if annotate is not None:  # a copy that cannot be written is refused before any reading
+        from danvan_cli.annotate import check_target
+
+        others = [*exports, *([previous] if previous is not None else [])]
+        check_target(paths[0], annotate, force, others)
     reports = [
         report
         for path in paths
