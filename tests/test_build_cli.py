@@ -266,14 +266,18 @@ def test_workbook_with_errors_and_output_option_writes_nothing(
 def test_pdf_without_libreoffice_still_writes_the_docx(
     runner: CliRunner, cwd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The report is written; the PDF asked for is not, and that is a failure (exit 1) said in
+    Vietnamese after the report's own line."""
     monkeypatch.setattr("danvan_cli.render.find_libreoffice", lambda: None)
     result = invoke(runner, *BUILD_9M, "--pdf")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     no_traceback(result)
     assert listing(cwd) == {DEFAULT_NAME}
-    message = flat(result.output)
-    assert "Cảnh báo" in message
-    assert "Không tìm thấy LibreOffice" in message
+    assert flat(result.output) == (
+        f"Đã ghi báo cáo: {cwd / DEFAULT_NAME} Lỗi: Không tìm thấy LibreOffice để xuất PDF (cần "
+        f"lệnh soffice hoặc libreoffice); tệp .docx vẫn đã được ghi: «{cwd / DEFAULT_NAME}». Có "
+        "thể mở tệp bằng Word rồi lưu thành PDF."
+    )
 
 
 def test_pdf_with_libreoffice_missing_from_path(
@@ -284,7 +288,8 @@ def test_pdf_with_libreoffice_missing_from_path(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path_factory.mktemp("empty_path")))
     result = invoke(runner, *BUILD_9M, "--pdf")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
+    no_traceback(result)
     assert (cwd / DEFAULT_NAME).is_file()
     assert not (cwd / DEFAULT_NAME).with_suffix(".pdf").exists()
     assert "Không tìm thấy LibreOffice để xuất PDF" in flat(result.output)

@@ -405,7 +405,8 @@ def test_failed_conversion_with_force_deletes_the_old_pdf(
     (cwd / "bc.pdf").write_bytes(b"%PDF cu")
     monkeypatch.setattr(render, "find_libreoffice", lambda: None)
     result = invoke(runner, *BUILD_9M, "-o", "bc.docx", "--pdf", "--force")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the PDF asked for was not made
+    assert "Traceback" not in result.output
     assert "Đã xóa tệp PDF cũ «bc.pdf» vì nó không còn khớp với báo cáo mới." in flat(result.output)
     assert sorted(p.name for p in cwd.iterdir()) == ["bc.docx"]
     assert "Tân Hưng" in docx_text(cwd / "bc.docx")

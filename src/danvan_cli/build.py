@@ -343,6 +343,7 @@ class BuildResult:
     output: Path
     pdf: Path | None
     warnings: tuple[str, ...] = ()
+    pdf_error: DanvanError | None = None  # the PDF asked for could not be made
 
 
 SLUG_LENGTH = 60
@@ -409,6 +410,7 @@ def build_report(
     )
     written = render_report(template, context, target, options.force, OUTPUT_OPTION)
     pdf: Path | None = None
+    pdf_error: DanvanError | None = None
     warnings = [*notes, *computed.warnings]
     if options.pdf:
         try:
@@ -416,5 +418,5 @@ def build_report(
         except DanvanError as err:
             if written.with_suffix(".pdf").exists():
                 raise  # an old PDF could not be removed: not a success
-            warnings.append(str(err))
-    return BuildResult(computed, written, pdf, tuple(warnings))
+            pdf_error = err  # the report stands; the PDF asked for is a failure to say
+    return BuildResult(computed, written, pdf, tuple(warnings), pdf_error)

@@ -526,6 +526,8 @@ def build(
     out.print(f"Đã ghi báo cáo: {plain(str(result.output))}")
     if result.pdf is not None:
         out.print(f"Đã ghi PDF: {plain(str(result.pdf))}")
+    if result.pdf_error is not None:  # the .docx stands, but what was asked is not all done
+        raise result.pdf_error
 
 
 @app.command()
