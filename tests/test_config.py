@@ -4,6 +4,7 @@ exit 1 — through the CLI, with exact messages."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -132,6 +133,31 @@ BAD_FILES = {
         "«{path}» sai cú pháp ở dòng 2, cột 25: mỗi dòng ghi dạng tên = giá trị, chữ đặt trong "
         'ngoặc kép, true/false không có ngoặc kép, ví dụ period = "9m".',
     ),
+    "nested-5000-deep": (  # tomllib recurses once per bracket: a RecursionError before
+        "x = " + "[" * 5000 + "]" * 5000 + "\n",
+        "«{path}» có giá trị lồng quá nhiều lớp ngoặc [ ] hoặc {{ }}: mỗi mục chỉ cần một giá "
+        'trị đơn giản, ví dụ period = "9m".',
+    ),
+    "nul-byte": (
+        '[danvan]\nworkbook = "so_2024.xlsx"\x00\n',
+        "«{path}» sai cú pháp ở dòng 2, cột 26: mỗi dòng ghi dạng tên = giá trị, chữ đặt trong "
+        'ngoặc kép, true/false không có ngoặc kép, ví dụ period = "9m".',
+    ),
+    "nul-escaped-in-a-name": (
+        'workbook = "so_2024\\u0000.xlsx"\n',
+        "«{path}», dòng 1: «workbook»: tên tệp có ký tự điều khiển (không in ra được, như "
+        "\\u0000), hãy gõ lại tên tệp.",
+    ),
+    "workbook-is-the-folder": (
+        'workbook = "."\n',
+        "«{path}», dòng 1: «workbook»: «.» là một thư mục, không phải tệp: ghi tên tệp, ví dụ "
+        'workbook = "so_dan_van_2024.xlsx".',
+    ),
+    "an-export-is-a-folder": (
+        'workbook = "so_2024.xlsx"\nho_so = ["so_2024.xlsx", "../"]\n',
+        "«{path}», dòng 2: «ho_so»: «..» là một thư mục, không phải tệp: ghi tên tệp, ví dụ "
+        'ho_so = ["ho_so_2024.xlsx"].',
+    ),
 }
 
 
@@ -188,6 +214,42 @@ def test_not_utf8(tmp_path: Path) -> None:
         f"Tệp cấu hình «{path}» không phải văn bản UTF-8: mở bằng Notepad và lưu lại với bảng "
         "mã UTF-8."
     )
+
+
+def test_a_byte_order_mark_is_accepted(runner: CliRunner, folder: Path) -> None:
+    """Notepad before Windows 10 (1903) saves UTF-8 with a byte order mark."""
+    path = folder / "danvan.toml"
+    path.write_bytes(b'\xef\xbb\xbf[danvan]\nworkbook = "so_2024.xlsx"\nperiod = "9m"\n')
+    result = figures(runner)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["period"]["code"] == "9m"
+    path.write_bytes(b'\xef\xbb\xbf[danvan]\nworkbook = "so_2024.xlsx"\nperiod = "9x"\n')
+    result = figures(runner)
+    assert result.exit_code == 1
+    assert flat(result.output).startswith(f"Lỗi: Tệp cấu hình «{path}», dòng 3: «period»: ")
+
+
+def test_a_huge_file_is_refused_unread(runner: CliRunner, folder: Path) -> None:
+    path = write_config(folder, '[danvan]\nworkbook = "so_2024.xlsx"\n' + "#" * (1 << 20))
+    result = figures(runner, "--period", "9m")
+    assert result.exit_code == 1
+    no_traceback(result)
+    assert flat(result.output) == (
+        f"Lỗi: Tệp cấu hình «{path}» quá lớn (trên 1 MB), không phải tệp cấu hình danvan: "
+        "tệp này chỉ có vài dòng, như tệp «danvan init» tạo ra."
+    )
+
+
+def test_a_workbook_outside_the_folder_is_followed(
+    runner: CliRunner, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paths are the clerk's own: one folder up (a shared folder of workbooks) is allowed."""
+    commune = folder / "xa"
+    commune.mkdir()
+    write_config(commune, '[danvan]\nworkbook = "../so_2024.xlsx"\nperiod = "9m"\n')
+    monkeypatch.chdir(commune)
+    result = figures(runner)
+    assert result.exit_code == 0, result.output
 
 
 def test_bad_config_stops_even_with_the_workbook_named(runner: CliRunner, folder: Path) -> None:

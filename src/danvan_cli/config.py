@@ -36,6 +36,8 @@ else:  # pragma: no cover - exercised by the Python 3.10 run of .ci/run
 
 CONFIG_NAME = "danvan.toml"
 SECTION = "danvan"
+MAX_BYTES = 1 << 20
+"""A danvan.toml holds a few lines; a larger file is not one (and is not read whole)."""
 
 
 class Settings(BaseModel):
@@ -65,17 +67,21 @@ class Settings(BaseModel):
         names = value if isinstance(value, list) else [value]
         if any(isinstance(name, str) and not name.strip() for name in names):
             raise ValueError("cần tên tệp, không để trống")
+        if any(isinstance(name, str) and _CONTROL.search(name) for name in names):
+            raise ValueError(
+                "tên tệp có ký tự điều khiển (không in ra được, như \\u0000), hãy gõ lại tên tệp"
+            )
         return value
 
     @field_validator("workbook", "so_sanh")
     @classmethod
     def _in_folder(cls, value: Path | None, info: ValidationInfo) -> Path | None:
-        return None if value is None else _folder(info) / value
+        return None if value is None else _file_in_folder(value, info)
 
     @field_validator("ho_so")
     @classmethod
     def _all_in_folder(cls, value: tuple[Path, ...], info: ValidationInfo) -> tuple[Path, ...]:
-        return tuple(_folder(info) / path for path in value)
+        return tuple(_file_in_folder(path, info) for path in value)
 
     @field_validator("period")
     @classmethod
@@ -88,6 +94,20 @@ class Settings(BaseModel):
             return parse_period(value, 2000).code
         except DanvanError as err:
             raise ValueError(str(err)) from None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _file_in_folder(value: Path, info: ValidationInfo) -> Path:
+    """``value`` taken from the file's folder; a folder there is refused (it is no workbook,
+    and «… là thư mục» would not say that danvan.toml named it)."""
+    path = _folder(info) / value
+    if path.is_dir():
+        description = Settings.model_fields[info.field_name or "workbook"].description or ""
+        example = description.rpartition("ví dụ ")[2]
+        raise ValueError(f"«{value}» là một thư mục, không phải tệp: ghi tên tệp, ví dụ {example}")
+    return path
 
 
 def _folder(info: ValidationInfo) -> Path:
@@ -103,21 +123,16 @@ def load_settings(folder: Path | None = None) -> Settings:
     path = here / CONFIG_NAME
     if not path.is_file():
         return Settings()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(
-            f"Tệp cấu hình «{path}» không phải văn bản UTF-8: mở bằng Notepad và lưu lại với "
-            "bảng mã UTF-8."
-        ) from None
-    except OSError as err:
-        raise ConfigError(
-            f"Không đọc được tệp cấu hình «{path}»: {err.strerror or type(err).__name__}."
-        ) from None
+    text = _read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(_syntax_message(path, err)) from None
+    except RecursionError:  # tomllib recurses once per nested [ or {
+        raise ConfigError(
+            f"Tệp cấu hình «{path}» có giá trị lồng quá nhiều lớp ngoặc [ ] hoặc {{ }}: mỗi "
+            'mục chỉ cần một giá trị đơn giản, ví dụ period = "9m".'
+        ) from None
     values, problems = _settings_section(data, text)
     try:
         settings = Settings.model_validate(values, context={"folder": here})
@@ -126,6 +141,29 @@ def load_settings(folder: Path | None = None) -> Settings:
     if problems:
         raise ConfigError(_message(path, problems))
     return settings
+
+
+def _read_text(path: Path) -> str:
+    """The file's text: UTF-8, with or without the byte order mark older Notepad writes."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as err:
+        raise ConfigError(
+            f"Không đọc được tệp cấu hình «{path}»: {err.strerror or type(err).__name__}."
+        ) from None
+    if len(raw) > MAX_BYTES:
+        raise ConfigError(
+            f"Tệp cấu hình «{path}» quá lớn (trên {MAX_BYTES // (1024 * 1024)} MB), không phải "
+            "tệp cấu hình danvan: tệp này chỉ có vài dòng, như tệp «danvan init» tạo ra."
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"Tệp cấu hình «{path}» không phải văn bản UTF-8: mở bằng Notepad và lưu lại với "
+            "bảng mã UTF-8."
+        ) from None
 
 
 # --- messages ----------------------------------------------------------------------------------
