@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -19,12 +18,12 @@ from typing import Any
 
 import openpyxl
 import pytest
-from support import flat, no_traceback, sha256
+from support import flat, no_traceback, resaved_by_libreoffice, rewritten_sheet, sha256
 from typer.testing import CliRunner, Result
 
 from danvan_cli import annotate_xml
 from danvan_cli.annotate import ERROR_FILL, WARNING_FILL
-from danvan_cli.annotate_xml import SheetMarks, Unsupported
+from danvan_cli.annotate_xml import Unsupported
 from danvan_cli.blank import write_blank_workbook
 from danvan_cli.cli import app
 
@@ -161,20 +160,7 @@ def test_everything_else_is_kept_byte_for_byte(clerk_book: Path, annotated: Path
 
 def test_the_copy_opens_in_libreoffice(annotated: Path, tmp_path: Path) -> None:
     """LibreOffice reads the copy, comments and fills included, and saves it again."""
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        pytest.skip("LibreOffice is not installed")
-    profile = (tmp_path / "profile").as_uri()
-    command = [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx"]
-    done = subprocess.run(
-        [*command, "--outdir", str(tmp_path / "lo"), str(annotated)],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    saved = tmp_path / "lo" / annotated.name
-    if not saved.exists():
-        pytest.skip(f"this LibreOffice cannot convert spreadsheets: {done.stderr[-300:]!r}")
+    saved = resaved_by_libreoffice(annotated, tmp_path)
     book = openpyxl.load_workbook(saved)
     log = book["TiepCongDan"]
     assert log["B2"].comment is not None and "[lỗi]" in log["B2"].comment.text
@@ -183,17 +169,6 @@ def test_the_copy_opens_in_libreoffice(annotated: Path, tmp_path: Path) -> None:
 
 
 # --- the worksheet rewrite, by hand-worked examples ------------------------------------------
-
-
-def _style(base: int, fill: str) -> int:
-    return base * 100 + (1 if fill == "error" else 2)
-
-
-def _rewritten(xml: str, fills: dict[int, dict[int, str]], rid: str | None = None) -> str:
-    parts: list[bytes] = []
-    marks = SheetMarks(fills, _style, rid)
-    annotate_xml.rewrite_sheet(xml.encode(), marks, lambda part: parts.append(bytes(part)))
-    return b"".join(parts).decode()
 
 
 def test_prefixed_rows_and_cells_without_references() -> None:
@@ -206,7 +181,7 @@ def test_prefixed_rows_and_cells_without_references() -> None:
         "</x:sheetData></x:worksheet>"
     )
     fills = {1: {2: "error"}, 2: {1: "warning"}, 3: {1: "error", 2: "warning"}, 5: {3: "error"}}
-    assert _rewritten(source, fills) == (
+    assert rewritten_sheet(source, fills) == (
         f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData>'
         '<x:row><x:c t="s"><x:v>0</x:v></x:c><x:c s="301"><x:v>1</x:v></x:c></x:row>'
         '<x:row r="2"><x:c r="A2" s="2"/></x:row>'
@@ -223,7 +198,7 @@ def test_missing_cells_take_the_row_or_column_style() -> None:
         '<row r="2"/>'
         "</sheetData></worksheet>"
     )
-    assert _rewritten(source, {1: {1: "error"}, 2: {3: "warning"}}) == (
+    assert rewritten_sheet(source, {1: {1: "error"}, 2: {3: "warning"}}) == (
         f'<worksheet xmlns="{MAIN}"><cols><col min="2" max="4" style="7"/></cols><sheetData>'
         '<row r="1" s="5" customFormat="1"><c r="A1" s="501"/><c r="D1" s="9"><v>1</v></c></row>'
         '<row r="2"><c r="C2" s="702"/></row>'
@@ -238,7 +213,7 @@ def test_an_empty_sheet_and_a_new_drawing_reference() -> None:
         f'<worksheet xmlns="{MAIN}"><sheetData/><pageMargins left="1"/>'
         '<tableParts count="0"/></worksheet>'
     )
-    assert _rewritten(source, {4: {2: "error"}}, rid="rId9") == (
+    assert rewritten_sheet(source, {4: {2: "error"}}, rid="rId9") == (
         f'<worksheet xmlns="{MAIN}"><sheetData><row r="4"><c r="B4" s="1"/></row></sheetData>'
         '<pageMargins left="1"/><legacyDrawing xmlns:r="http://schemas.openxmlformats.org/'
         'officeDocument/2006/relationships" r:id="rId9"/><tableParts count="0"/></worksheet>'
@@ -248,7 +223,7 @@ def test_an_empty_sheet_and_a_new_drawing_reference() -> None:
 def test_xml_comments_inside_the_cells_are_refused() -> None:
     source = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><!-- x --></row></sheetData>'
     with pytest.raises(Unsupported):
-        _rewritten(source + "</worksheet>", {1: {1: "error"}})
+        rewritten_sheet(source + "</worksheet>", {1: {1: "error"}})
 
 
 def test_notes_are_added_to_existing_comments_in_row_order() -> None:

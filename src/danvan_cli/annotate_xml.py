@@ -3,9 +3,11 @@ never loaded into an object model: a worksheet is copied as it is except for the
 a marked cell (whose cells get a fill style, missing cells and rows being added in order), and
 the comments part and its VML drawing (the yellow boxes Excel shows) are written or extended.
 
-Only what ECMA-376 allows is assumed: rows and cells in order, each with or without its ``r``
-attribute, any namespace prefix. Attributes are matched as ``[^<>]*`` (never ``[^>]*``) and
-every search moves forward, so no input makes the work quadratic.
+Only what ECMA-376 and XML allow is assumed: rows and cells in order, each with or without its
+``r`` attribute, any namespace prefix, attribute values in either quotes holding ``>``, comments
+and CDATA sections outside the cell data (xml_bytes.py reads the tags). Every search moves
+forward, so no input makes the work quadratic; what is written is parsed as it is written, so
+a cut in the wrong place is an error, never a broken copy.
 """
 
 from __future__ import annotations
@@ -15,8 +17,25 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from danvan_cli.errors import DanvanError
 from danvan_cli.xlsx import clean_text
+from danvan_cli.xml_bytes import (
+    ATTRIBUTE,
+    ATTRS,
+    Checked,
+    Unsupported,
+    Write,
+    attribute,
+    attribute_value,
+    children,
+    int_value,
+    is_empty,
+    quoted,
+    tags,
+    well_formed,
+    without,
+)
+
+__all__ = ["Unsupported"]  # annotate.py and the tests catch it from here
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -24,11 +43,6 @@ AUTHOR = "danvan"
 
 Cell = tuple[int, int]
 """(row, column), both 1-based."""
-
-
-class Unsupported(DanvanError):
-    """A workbook part written in a way this module does not follow (very rare: a writer that
-    puts comments or CDATA inside the cell data); ``annotate`` names the file."""
 
 
 @dataclass(frozen=True)
@@ -42,51 +56,23 @@ class SheetMarks:
     legacy_rid: str | None = None
 
 
-Write = Callable[[bytes | memoryview], object]
-
 _NAME = rb"(?:[A-Za-z_][\w.\-]*:)?"
-_ROOT = re.compile(rb"<(" + _NAME + rb")worksheet(?=[\s/>])([^<>]*)>")
-_SHEET_DATA = re.compile(rb"<(" + _NAME + rb")sheetData(?=[\s/>])([^<>]*)>")
-_SHEET_DATA_END = re.compile(rb"</" + _NAME + rb"sheetData\s*>")
-_ROW_OR_END = re.compile(rb"<(/?)(" + _NAME + rb")(row|sheetData)(?=[\s/>])([^<>]*)>")
+_ROW_OR_END = re.compile(rb"<(/?)(" + _NAME + rb")(row|sheetData)(?=[\s/>])" + ATTRS + rb">")
 _ROW_END = re.compile(rb"</" + _NAME + rb"row\s*>")
-_CELL = re.compile(rb"<" + _NAME + rb"c(?=[\s/>])([^<>]*)>")
-_COL = re.compile(rb"<" + _NAME + rb"col(?=[\s/>])([^<>]*)>")
-_LEGACY = re.compile(rb"<" + _NAME + rb"legacyDrawing(?=[\s/>])([^<>]*)>")
-_AFTER_LEGACY = re.compile(
-    rb"<"
-    + _NAME
-    + rb"(?:legacyDrawingHF|drawingHF|picture|oleObjects|controls|webPublishItems|tableParts"
-    rb"|extLst|AlternateContent)(?=[\s/>])|</" + _NAME + rb"worksheet\s*>"
-)
-
-
-def _attr(name: bytes) -> re.Pattern[bytes]:
-    return re.compile(rb"(?:^|\s)" + name + rb"\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
-
-
-_R = _attr(b"r")
-_S = _attr(b"s")
-_SPANS = _attr(b"spans")
-_CUSTOM_FORMAT = _attr(b"customFormat")
-_MIN, _MAX, _STYLE = _attr(b"min"), _attr(b"max"), _attr(b"style")
-_ANY_ID = re.compile(rb"(?:^|\s)[\w.\-]+:id\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_CELL = re.compile(rb"<" + _NAME + rb"c(?=[\s/>])" + ATTRS + rb">")
+_AFTER_LEGACY = {
+    b"legacyDrawingHF",
+    b"drawingHF",
+    b"picture",
+    b"oleObjects",
+    b"controls",
+    b"webPublishItems",
+    b"tableParts",
+    b"extLst",
+    b"AlternateContent",
+}
+"""What follows ``<legacyDrawing>`` among a worksheet's children (ECMA-376 §18.3.1.99)."""
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
-
-
-def _value(pattern: re.Pattern[bytes], attrs: bytes) -> bytes | None:
-    found = pattern.search(attrs)
-    if found is None:
-        return None
-    return found.group(1) if found.group(1) is not None else found.group(2)
-
-
-def _int(pattern: re.Pattern[bytes], attrs: bytes, default: int) -> int:
-    raw = _value(pattern, attrs)
-    try:
-        return int(raw) if raw is not None else default
-    except ValueError:
-        return default
 
 
 def parse_cell(ref: str) -> Cell | None:
@@ -114,13 +100,14 @@ def cell_name(cell: Cell) -> str:
     return f"{column_letters(cell[1])}{cell[0]}"
 
 
-_R_LETTERS = re.compile(rb"(?:^|\s)r\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?[0-9]")
+_R_LETTERS = re.compile(rb"\$?([A-Za-z]{1,3})\$?[0-9]")
 _COLUMNS: dict[bytes, int] = {}
 
 
 def _column_of(attrs: bytes, previous: int) -> int:
     """The column of a cell from its ``r`` attribute, else the one after ``previous``."""
-    found = _R_LETTERS.search(attrs)
+    ref = attribute_value(attrs, b"r")
+    found = _R_LETTERS.match(ref.strip()) if ref is not None else None
     if found is None:
         return previous + 1
     letters = found.group(1)
@@ -134,35 +121,109 @@ def _column_of(attrs: bytes, previous: int) -> int:
     return column
 
 
-# --- the worksheet -----------------------------------------------------------------------------
+# --- the markup around the cell data -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where a worksheet's parts are: its root and ``<sheetData>`` start tags, the end of the
+    cell data (``</sheetData>``, or the empty ``<sheetData/>`` itself) and the column styles
+    (first, last, style) of its ``<col>`` elements."""
+
+    root: re.Match[bytes]
+    opening: re.Match[bytes]
+    closing: int
+    after: int
+    columns: list[tuple[int, int, int]]
+
+    @property
+    def empty(self) -> bool:
+        return is_empty(self.opening)
+
+
+def _layout(data: bytes) -> _Layout:
+    root: re.Match[bytes] | None = None
+    columns: list[tuple[int, int, int]] = []
+    depth = 0
+    for tag in tags(data):
+        if tag.group(1):
+            depth -= 1
+            continue
+        local, attrs = tag.group(3), tag.group(4)
+        if root is None:
+            root = tag
+        elif local == b"sheetData" and depth == 1:
+            if is_empty(tag):
+                return _Layout(root, tag, tag.end(), tag.end(), columns)
+            closing = _sheet_data_end(data, tag.end(), tag.group(2))
+            after = data.index(b">", closing) + 1
+            return _Layout(root, tag, closing, after, columns)
+        elif local == b"col" and (style := int_value(attrs, b"style", 0)):
+            columns.append((int_value(attrs, b"min", 0), int_value(attrs, b"max", 0), style))
+        if not is_empty(tag):
+            depth += 1
+    raise Unsupported("không thấy phần dữ liệu của trang")
+
+
+def _sheet_data_end(data: bytes, start: int, ns: bytes) -> int:
+    """Where ``</sheetData>`` starts. The cell data hold no comment, CDATA section or
+    processing instruction (refused), so the first end tag after ``start`` is it; the last
+    one of the part, found from the end, nearly always is."""
+    closer = b"</" + ns + b"sheetData"
+    last = data.rfind(closer, start)
+    if (
+        last >= 0
+        and _TAG_REST.match(data, last + len(closer))
+        and not _unfollowed(data, start, last)
+    ):
+        return last
+    at = data.find(closer, start)
+    while at >= 0 and not _TAG_REST.match(data, at + len(closer)):
+        at = data.find(closer, at + 1)
+    if at < 0:
+        raise Unsupported("phần dữ liệu của trang không khép lại")
+    if _unfollowed(data, start, at):
+        raise Unsupported("chú thích XML trong dữ liệu của trang")
+    return at
+
+
+_TAG_REST = re.compile(rb"\s*>")
+
+
+def _unfollowed(data: bytes, start: int, end: int) -> bool:
+    return data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0
 
 
 def sheet_namespace(head: bytes) -> str:
     """The namespace of the worksheet whose XML starts with ``head``."""
-    root = _ROOT.search(head)
-    if root is None:
+    root = next(tags(head), None)
+    if root is None or root.group(3) != b"worksheet":
         raise Unsupported("không thấy phần đầu của trang")
-    prefix = root.group(1)[:-1]
-    declared = re.search(
-        rb"\sxmlns" + (b":" + re.escape(prefix) if prefix else b"") + rb"\s*=\s*[\"']([^\"'<]*)",
-        root.group(2),
-    )
-    return declared.group(1).decode("utf-8", "replace") if declared else ""
+    prefix = root.group(2)
+    declared = attribute_value(root.group(4), b"xmlns" + (b":" + prefix[:-1] if prefix else b""))
+    return declared.decode("utf-8", "replace") if declared is not None else ""
 
 
 def legacy_drawing_rid(data: bytes) -> str | None:
     """The relationship id of the worksheet's VML drawing (``<legacyDrawing r:id=…>``)."""
-    opening = _SHEET_DATA.search(data)
-    if opening is None:
-        raise Unsupported("không thấy phần dữ liệu của trang")
-    after = opening.end()
-    if not opening.group(2).endswith(b"/"):
-        after = _sheet_data_end(data, opening.end())
-    legacy = _LEGACY.search(data, after)
-    found = _ANY_ID.search(legacy.group(1)) if legacy is not None else None
-    if found is None:
-        return None
-    return (found.group(1) or found.group(2) or b"").decode("utf-8", "replace")
+    for child in children(data, _layout(data).after):
+        if not child.group(1) and child.group(3) == b"legacyDrawing":
+            for found in ATTRIBUTE.finditer(child.group(4)):
+                if found.group(1).endswith(b":id"):
+                    return quoted(found).decode("utf-8", "replace")
+    return None
+
+
+def _legacy_place(data: bytes, after: int) -> int:
+    """Where a new ``<legacyDrawing>`` goes: before the first child of the root that the
+    schema puts after it, else before the root's end tag."""
+    for child in children(data, after):
+        if child.group(1) or child.group(3) in _AFTER_LEGACY:
+            return child.start()
+    raise Unsupported("trang không khép lại")
+
+
+# --- the worksheet -----------------------------------------------------------------------------
 
 
 class Buffered:
@@ -191,22 +252,24 @@ class Buffered:
 
 
 def rewrite_sheet(data: bytes, marks: SheetMarks, write: Write) -> None:
-    """Write ``data`` (a worksheet's XML) through ``write`` with the marks applied."""
-    buffered = Buffered(write)
+    """Write ``data`` (a worksheet's XML) through ``write`` with the marks applied; raises
+    Unsupported, having written part of it, when the result would not be well-formed."""
+    checked = Checked(write, "trang")
+    buffered = Buffered(checked)
     _rewrite(data, marks, buffered)
     buffered.flush()
+    checked.close()
 
 
 def _rewrite(data: bytes, marks: SheetMarks, write: Write) -> None:
     view = memoryview(data)
-    opening = _SHEET_DATA.search(data)
-    if opening is None:
-        raise Unsupported("không thấy phần dữ liệu của trang")
-    ns = opening.group(1)
-    columns = _column_styles(data, opening.start())
+    layout = _layout(data)
+    opening = layout.opening
+    ns = opening.group(2)
+    columns = layout.columns
     pending = sorted(marks.fills)
     done = 0
-    if opening.group(2).endswith(b"/"):  # <sheetData/>
+    if layout.empty:  # <sheetData/>
         write(view[: opening.start()])
         write(b"<" + ns + b"sheetData>")
         for row in pending:
@@ -214,10 +277,7 @@ def _rewrite(data: bytes, marks: SheetMarks, write: Write) -> None:
         write(b"</" + ns + b"sheetData>")
         copied = opening.end()
     else:
-        closing = _sheet_data_end(data, opening.end())
-        for unfollowed in (b"<!", b"<?"):
-            if data.find(unfollowed, opening.end(), closing) >= 0:
-                raise Unsupported("chú thích XML trong dữ liệu của trang")
+        closing = layout.closing
         copied, position, number = 0, opening.end(), 0
         while done < len(pending):
             found = _ROW_OR_END.search(data, position, closing + 1)
@@ -243,31 +303,14 @@ def _rewrite(data: bytes, marks: SheetMarks, write: Write) -> None:
             for row in pending[done:]:
                 write(_new_row(ns, row, marks, columns))
     if marks.legacy_rid is not None:
-        after = _SHEET_DATA_END.search(data, copied)
-        start = after.end() if after is not None else copied
-        place = _AFTER_LEGACY.search(data, start)
-        at = place.start() if place is not None else len(data)
+        at = _legacy_place(data, layout.after)
         write(view[copied:at])
-        root = _ROOT.search(data)
-        root_ns = root.group(1) if root is not None else ns
         write(
             b'<%slegacyDrawing xmlns:r="%s" r:id="%s"/>'
-            % (root_ns, REL_NS.encode(), escape(marks.legacy_rid).encode("utf-8"))
+            % (layout.root.group(2), REL_NS.encode(), escape(marks.legacy_rid).encode("utf-8"))
         )
         copied = at
     write(view[copied:])
-
-
-def _sheet_data_end(data: bytes, start: int) -> int:
-    """Where ``</sheetData>`` starts: the last "sheetData" of the part, else a search."""
-    last = data.rfind(b"sheetData")
-    tag = data.rfind(b"<", start, last)
-    if last > start and tag >= 0 and _SHEET_DATA_END.match(data, tag) is not None:
-        return tag
-    found = _SHEET_DATA_END.search(data, start)
-    if found is None:
-        raise Unsupported("phần dữ liệu của trang không khép lại")
-    return found.start()
 
 
 def _row_number(attrs: bytes, previous: int) -> int:
@@ -276,12 +319,12 @@ def _row_number(attrs: bytes, previous: int) -> int:
         end = attrs.find(b'"', 4)
         if end > 4 and attrs[4:end].isdigit():
             return int(attrs[4:end])
-    return _int(_R, attrs, previous + 1)
+    return int_value(attrs, b"r", previous + 1)
 
 
 def _row_end(data: bytes, found: re.Match[bytes]) -> tuple[int, int]:
     """Where the row opened by ``found`` ends its cells, and where it ends."""
-    if found.group(4).endswith(b"/"):
+    if is_empty(found):
         return found.end(), found.end()
     closer = b"</" + found.group(2) + b"row>"
     end = data.find(closer, found.end())
@@ -291,17 +334,6 @@ def _row_end(data: bytes, found: re.Match[bytes]) -> tuple[int, int]:
     if closed is None:
         raise Unsupported("dòng của trang không khép lại")
     return closed.start(), closed.end()
-
-
-def _column_styles(data: bytes, end: int) -> list[tuple[int, int, int]]:
-    """(first, last, style) of every ``<col>`` before the cell data."""
-    styles = []
-    for found in _COL.finditer(data, 0, end):
-        attrs = found.group(1)
-        style = _int(_STYLE, attrs, 0)
-        if style:
-            styles.append((_int(_MIN, attrs, 0), _int(_MAX, attrs, 0), style))
-    return styles
 
 
 def _base_style(column: int, row_style: int | None, columns: list[tuple[int, int, int]]) -> int:
@@ -329,9 +361,11 @@ def _new_row(ns: bytes, row: int, marks: SheetMarks, columns: list[tuple[int, in
 def _with_style(attrs: bytes, style: int) -> bytes:
     closing = attrs.endswith(b"/")
     body = attrs[:-1] if closing else attrs
-    replaced, count = _S.subn(b' s="%d"' % style, body, count=1)
-    if not count:
+    found = attribute(body, b"s")
+    if found is None:
         replaced = body + b' s="%d"' % style
+    else:
+        replaced = body[: found.start()] + b's="%d"' % style + body[found.end() :]
     return replaced + (b"/" if closing else b"")
 
 
@@ -345,10 +379,10 @@ def _marked_row(
     columns: list[tuple[int, int, int]],
 ) -> bytes:
     ns, attrs = found.group(2), found.group(4)
-    empty = attrs.endswith(b"/")
+    empty = is_empty(found)
     start_attrs = attrs[:-1] if empty else attrs
     if b"spans" in start_attrs:  # a hint only, and cells may be added beyond it
-        start_attrs = _SPANS.sub(b"", start_attrs)
+        start_attrs = without(start_attrs, b"spans")
     body_start = found.end()
     todo = sorted(marks.fills[number].items())
     parts = [b"<" + ns + b"row" + start_attrs + b">"]
@@ -357,12 +391,12 @@ def _marked_row(
         copied = body_start
         for cell, (_, key) in zip(located, todo, strict=True):
             parts.append(data[copied : cell.start()])
-            parts.append(_restyled(data, cell, marks.style(_int(_S, cell.group(1), 0), key)))
+            parts.append(_restyled(data, cell, marks.style(int_value(cell.group(1), b"s", 0), key)))
             copied = cell.end()
         parts.append(data[copied:row_end])
         return b"".join(parts)
-    custom = _value(_CUSTOM_FORMAT, attrs) in (b"1", b"true")
-    row_style = _int(_S, attrs, 0) if custom else None
+    custom = attribute_value(attrs, b"customFormat") in (b"1", b"true")
+    row_style = int_value(attrs, b"s", 0) if custom else None
     copied, column, next_mark = body_start, 0, 0
     for cell in _CELL.finditer(data, body_start, body_end):
         cell_attrs = cell.group(1)
@@ -376,7 +410,7 @@ def _marked_row(
             next_mark += 1
         if next_mark < len(todo) and todo[next_mark][0] == column:
             parts.append(data[copied : cell.start()])
-            style = marks.style(_int(_S, cell_attrs, 0), todo[next_mark][1])
+            style = marks.style(int_value(cell_attrs, b"s", 0), todo[next_mark][1])
             parts.append(_restyled(data, cell, style))
             copied = cell.end()
             next_mark += 1
@@ -399,15 +433,17 @@ def _located(
     data: bytes, start: int, end: int, number: int, todo: list[tuple[int, str]]
 ) -> list[re.Match[bytes]] | None:
     """The start tags of the marked cells of a row, found by their ``r="H57"`` references, or
-    None when one is not written so (missing, or written without reference)."""
+    None when one is not written so (missing, written without reference, or the text found
+    is not the cell's own reference but stands in a text or another attribute's value)."""
     cells = []
     at = start
     for column, _ in todo:
-        position = data.find(b'r="%s%d"' % (_letters(column), number), at, end)
+        ref = b"%s%d" % (_letters(column), number)
+        position = data.find(b'r="' + ref + b'"', at, end)
         if position <= at or data[position - 1] not in b" \t\r\n":
             return None
         cell = _CELL.match(data, data.rfind(b"<", at, position))
-        if cell is None or cell.end() <= position:
+        if cell is None or cell.end() <= position or attribute_value(cell.group(1), b"r") != ref:
             return None
         cells.append(cell)
         at = cell.end()
@@ -520,16 +556,17 @@ _SHAPETYPE = (
     b'<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
 )
 _SHAPE_ID = re.compile(rb"_x0000_s(\d+)")
-_IDMAP = re.compile(rb"<o:idmap\b[^<>]*?data\s*=\s*[\"']([0-9]+)")
+_IDMAP = re.compile(rb"<o:idmap(?=[\s/>])" + ATTRS + rb">")
 _VML_END = re.compile(rb"</xml\s*>\s*$")
-_VML_ROOT = re.compile(rb"<xml\b([^<>]*)>")
 BOX_WIDTH = 320
 """Width of a comment box, in pixels (about five default columns)."""
 
 
 def idmap_of(vml: bytes) -> int:
+    """The highest block of shape ids a VML drawing claims (``<o:idmap data="1,3">``)."""
     found = _IDMAP.search(vml)
-    return int(found.group(1)) if found else 0
+    blocks = attribute_value(found.group(1), b"data") if found else None
+    return max((int(n) for n in re.findall(rb"[0-9]{1,9}", blocks or b"")), default=0)
 
 
 def _shape(number: int, cell: Cell, lines: int) -> bytes:
@@ -576,17 +613,26 @@ def new_vml(idmap: int, cells: Iterable[tuple[Cell, int]]) -> Iterator[bytes]:
 
 
 def merged_vml(existing: bytes, cells: Iterable[tuple[Cell, int]]) -> Iterator[bytes]:
-    """``existing`` VML drawing with note boxes added for ``cells``."""
-    root = _VML_ROOT.search(existing)
+    """``existing`` VML drawing with note boxes added for ``cells``; when ``existing`` is
+    well-formed XML (Excel's and LibreOffice's are), so must the result be."""
+    parts = list(_merged_vml(existing, cells))
+    if well_formed([existing]) and not well_formed(parts):
+        raise Unsupported("bản vẽ VML của trang chép ra không còn là XML hợp lệ")
+    yield from parts
+
+
+def _merged_vml(existing: bytes, cells: Iterable[tuple[Cell, int]]) -> Iterator[bytes]:
+    root = next(tags(existing), None)
     end = _VML_END.search(existing)
-    if root is None or end is None:
+    if root is None or root.group(2) or root.group(3) != b"xml" or end is None:
         raise Unsupported("bản vẽ VML của trang không đọc được")
-    declared = root.group(1)
+    declared = root.group(4)
     extra = b""
     for prefix, uri in _VML_NS.items():
-        if b"xmlns:" + prefix + b"=" not in declared:
+        found = attribute_value(declared, b"xmlns:" + prefix)
+        if found is None:
             extra += b' xmlns:%s="%s"' % (prefix, uri)
-        elif uri not in declared:
+        elif found != uri:
             raise Unsupported("bản vẽ VML của trang dùng không gian tên lạ")
     yield existing[: root.start()]
     yield b"<xml" + declared + extra + b">"
