@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from lxml import etree
-from support import flat, no_traceback
+from support import custom_template, flat, no_traceback
 from template_edits import (
     replaced,
     rewrite,
@@ -83,13 +83,31 @@ def lose_in_word(source: Path, out: Path, after: str, run_text: str, new_text: s
     """With python-docx, as a clerk typing in Word: in the reception paragraph, the first run
     ``run_text`` after the run ``after`` becomes ``new_text``."""
     document = Document(str(source))
-    paragraph = next(p for p in document.paragraphs if "{{ reception.visits|dem }}" in p.text)
+    paragraph = next(p for p in document.paragraphs if " reception.visits|dem " in p.text)
     runs = paragraph.runs
     start = next(i for i, run in enumerate(runs) if run.text == after)
     target = next(run for run in runs[start:] if run.text == run_text)
     target.text = new_text
     document.save(str(out))
     return out
+
+
+def assert_check_and_build_refuse(runner: CliRunner, cwd: Path, edited: Path, message: str) -> None:
+    """``template check`` and ``build --template`` both fail on ``edited`` (in ``cwd``, alone
+    there) with the one error ``message``, and nothing is written."""
+    check = invoke(runner, "template", "check", edited)
+    assert check.exit_code == 1
+    no_traceback(check)
+    assert flat(check.output) == f"Lỗi: {message}"
+
+    build = invoke(runner, *BUILD_9M, "--template", edited, "-o", "bc.docx")
+    assert build.exit_code == 1
+    no_traceback(build)
+    assert flat(build.output) == (
+        f"Lỗi: Mẫu «{edited}» có 1 lỗi, chưa lập được báo cáo: {message} Sửa mẫu trong Word "
+        f'rồi kiểm tra lại bằng: danvan template check "{edited}"'
+    )
+    assert sorted(p.name for p in cwd.iterdir()) == ["mau.docx"]
 
 
 # --- the default template ------------------------------------------------------------------
@@ -126,19 +144,7 @@ def test_lost_closing_brace_is_caught_by_check_and_build(
         f"{RECEPTION}: thẻ «{{{{ reception.visits|dem }}» thiếu dấu đóng «}}}}» "
         "(có lẽ mất một dấu «}»)."
     )
-    check = invoke(runner, "template", "check", edited)
-    assert check.exit_code == 1
-    no_traceback(check)
-    assert flat(check.output) == f"Lỗi: {message}"
-
-    build = invoke(runner, *BUILD_9M, "--template", edited, "-o", "bc.docx")
-    assert build.exit_code == 1
-    no_traceback(build)
-    assert flat(build.output) == (
-        f"Lỗi: Mẫu «{edited}» có 1 lỗi, chưa lập được báo cáo: {message} Sửa mẫu trong Word "
-        f'rồi kiểm tra lại bằng: danvan template check "{edited}"'
-    )
-    assert sorted(p.name for p in cwd.iterdir()) == ["mau.docx"]
+    assert_check_and_build_refuse(runner, cwd, edited, message)
 
 
 def test_lost_opening_brace_is_caught_by_check_and_build(
@@ -156,6 +162,53 @@ def test_lost_opening_brace_is_caught_by_check_and_build(
     build = invoke(runner, *BUILD_9M, "--template", edited, "-o", "bc.docx")
     assert build.exit_code == 1
     assert not (cwd / "bc.docx").exists()
+
+
+def test_a_brace_lost_on_each_side_is_caught_by_check_and_build(
+    runner: CliRunner, cwd: Path, word_saved: Path
+) -> None:
+    """``{ reception.visits|dem }`` (one ``{`` and one ``}`` deleted in Word) was "valid" and
+    printed as it stands into the report."""
+    opened = lose_in_word(word_saved, cwd / "mo.docx", " đã tiếp ", "{{", "{")
+    edited = lose_in_word(opened, cwd / "mau.docx", " reception.visits", "}}", "}")
+    opened.unlink()
+    message = (
+        f"{RECEPTION}: thẻ «{{ reception.visits|dem }}» chỉ có một dấu ngoặc nhọn mỗi bên nên "
+        "sẽ được in nguyên văn vào báo cáo (có lẽ mất một dấu «{» và một dấu «}»); hãy viết "
+        "«{{ reception.visits|dem }}»."
+    )
+    assert_check_and_build_refuse(runner, cwd, edited, message)
+
+
+def test_single_braces_round_a_name_of_the_data_in_a_new_template(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A template typed from scratch in Word: ``{reception.visits}`` is a tag that lost its
+    doubled braces; ``{MẪU}``, ``{a}`` and ``{số liệu}`` beside it are the clerk's prose."""
+    path = custom_template(
+        tmp_path, "Ghi chú: điền {MẪU}, {a} và {số liệu}.", "Đã tiếp {reception.visits} lượt."
+    )
+    check = invoke(runner, "template", "check", path)
+    assert check.exit_code == 1
+    no_traceback(check)
+    assert flat(check.output) == (
+        "Lỗi: đoạn «Đã tiếp {reception.visits} lượt.»: thẻ «{reception.visits}» chỉ có một dấu "
+        "ngoặc nhọn mỗi bên nên sẽ được in nguyên văn vào báo cáo (có lẽ mất một dấu «{» và "
+        "một dấu «}»); hãy viết «{{ reception.visits }}»."
+    )
+
+
+def test_prose_in_braces_is_not_a_tag(runner: CliRunner, tmp_path: Path) -> None:
+    """Text in single braces that names nothing of the report's data, uses no filter or is no
+    expression at all stays prose: the default template with it still checks clean."""
+    prose = (
+        "Ghi chú: điền {MẪU}, {a}, {số liệu}, {reception visits}, {x + }, {_{ y }_} và "
+        "{ ten_xa } vào chỗ trống."
+    )
+    edited = rewrite(tmp_path / "mau.docx", with_paragraph(prose, after="c) Công tác đối thoại"))
+    check = invoke(runner, "template", "check", edited)
+    assert check.exit_code == 0, check.output
+    assert check.output == f"Mẫu {edited} hợp lệ.\n"
 
 
 @pytest.mark.parametrize(
@@ -213,6 +266,27 @@ def test_lost_opening_brace_is_caught_by_check_and_build(
             f"{RECEPTION}: thẻ «{{{{ reception.visits|dem + }}}}» sai cú pháp (unexpected 'end "
             "of print statement').",
             id="bad-expression",
+        ),
+        pytest.param(
+            replaced("{{ reception.visits|dem }}", "{reception.visits}"),
+            f"{RECEPTION}: thẻ «{{reception.visits}}» chỉ có một dấu ngoặc nhọn mỗi bên nên sẽ "
+            "được in nguyên văn vào báo cáo (có lẽ mất một dấu «{» và một dấu «}»); hãy viết "
+            "«{{ reception.visits }}».",
+            id="single-braces",
+        ),
+        pytest.param(
+            replaced("{{ f.online|so }}", "{ f.online }"),
+            "bảng 2, hàng 3, ô 3 («{ f.online }»): thẻ «{ f.online }» chỉ có một dấu ngoặc nhọn "
+            "mỗi bên nên sẽ được in nguyên văn vào báo cáo (có lẽ mất một dấu «{» và một dấu "
+            "«}»); hãy viết «{{ f.online }}».",
+            id="single-braces-round-a-loop-variable",
+        ),
+        pytest.param(
+            replaced("{{ f.online|so }}", "{f.onlinez|so}"),
+            "bảng 2, hàng 3, ô 3 («{f.onlinez|so}»): thẻ «{f.onlinez|so}» chỉ có một dấu ngoặc "
+            "nhọn mỗi bên nên sẽ được in nguyên văn vào báo cáo (có lẽ mất một dấu «{» và một dấu "
+            "«}»); hãy viết «{{ f.onlinez|so }}».",
+            id="single-braces-round-a-filter",
         ),
         pytest.param(
             replaced("{%p if reception.visits %}", "{%p iff reception.visits %}"),

@@ -26,6 +26,7 @@ from danvan_cli import template_limits
 from danvan_cli.context import sample_contexts
 from danvan_cli.errors import TemplateError
 from danvan_cli.render import (
+    FILTERS,
     RENDER_ERRORS,
     Part,
     ReportTemplate,
@@ -64,6 +65,8 @@ def check_template(path: Path, limits: Limits | None = None) -> TemplateCheck:
     except TemplateError as err:
         return TemplateCheck([str(err)])
     parser = SandboxedEnvironment()
+    parser.filters.update(FILTERS)  # parsing only: a filter tells a lost brace from prose
+    names = set(sample_contexts()[0])
     helper = docx_helper()
     errors: list[str] = []
     parts: dict[str, Part] = {}
@@ -75,7 +78,7 @@ def check_template(path: Path, limits: Limits | None = None) -> TemplateCheck:
         except TemplateError as err:
             errors.append(str(err))
             continue
-        found = lint_part(name, root, parser)
+        found = lint_part(name, root, parser, names)
         errors.extend(found)
         if not found:
             part = prepare_part(helper, name, root)

@@ -3,17 +3,18 @@ table cell — to catch broken tags before docxtpl and Jinja see them (SPEC §5,
 check``).
 
 A brace lost in Word does not always make Jinja fail: docxtpl joins the runs of a tag up to
-the next ``}}``, so ``{{ x }`` can swallow the text after it, and ``{ x }}`` is printed as it
-stands. So every tag is delimited here on the text of its own paragraph (runs joined, as
-docxtpl joins them), each tag's expression is parsed on its own, and the ``{% if %}`` /
-``{% for %}`` blocks are matched across the part — each problem naming the paragraph or
-table cell by its text.
+the next ``}}``, so ``{{ x }`` can swallow the text after it, and ``{ x }}`` or ``{ x }`` (a
+brace lost on each side) is printed as it stands. So every tag is delimited here on the text
+of its own paragraph (runs joined, as docxtpl joins them), each tag's expression is parsed on
+its own, text in single braces that reads as an expression of the report's data is told, and
+the ``{% if %}`` / ``{% for %}`` blocks are matched across the part — each problem naming the
+paragraph or table cell by its text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 import jinja2
@@ -302,24 +303,79 @@ def scan_paragraph(paragraph: Paragraph) -> _Scan:
 # --- the whole part --------------------------------------------------------------------------
 
 
-def lint_part(part: str, root: etree._Element, parser: jinja2.Environment) -> list[str]:
+def lint_part(
+    part: str, root: etree._Element, parser: jinja2.Environment, names: Collection[str] = ()
+) -> list[str]:
     """Every broken tag of one part, in Vietnamese, naming its paragraph or cell; ``parser``
-    parses each tag's expression on its own."""
+    parses each tag's expression on its own; ``names`` are the report data's (a tag that lost
+    a brace on each side, ``{ x }``, is told when it names one of them or uses a filter)."""
     paragraphs = read_paragraphs(part, root)
     problems = list(_tracked_changes(part, root))
     tags: list[Tag] = []
+    scans: list[_Scan] = []
     for paragraph in paragraphs:
         if "{" not in paragraph.text and "}" not in paragraph.text:
             continue
         scan = scan_paragraph(paragraph)
         problems.extend(scan.problems)
         tags.extend(scan.tags)
+        scans.append(scan)
+    known = set(names) | _bound_names(tags, parser)
+    for scan in scans:
+        problems.extend(_single_braces(scan, parser, known))
     problems.extend(_lone_level_tags(tags, paragraphs))
     for tag in tags:
         problems.extend(_tag_syntax(tag, parser))
     if not problems:
         problems.extend(_block_structure(tags))
     return list(dict.fromkeys(problems))
+
+
+_SINGLE = re.compile(r"(?<![{_])\{(?![{%#_])([^{}]{1,200})\}(?![}_])")
+"""A text in single braces, ``{ x }``: not a tag's delimiter, not docxtpl's ``{_{`` escape."""
+_BINDERS = ("for", "set", "macro", "call", "with")
+
+
+def _single_braces(scan: _Scan, parser: jinja2.Environment, known: set[str]) -> Iterator[str]:
+    """A ``{{ x }}`` that lost a brace on each side, ``{ x }``, is printed as it stands: told
+    when the text inside reads as an expression naming the report's data (or a name bound by
+    a tag of the part) or using a filter. Other text in braces (``{MẪU}``) is prose."""
+    text = scan.paragraph.text
+    for literal in (*_LITERALS, *(tag.text for tag in scan.tags)):
+        text = text.replace(literal, " " * len(literal))
+    for found in _SINGLE.finditer(text):
+        inner = found.group(1).translate(_QUOTES).strip()
+        try:
+            ast = parser.parse("{{ " + inner + " }}")
+        except jinja2.TemplateSyntaxError:
+            continue
+        used = {node.name for node in ast.find_all(jinja2.nodes.Name)}
+        filters = {node.name for node in ast.find_all(jinja2.nodes.Filter)}
+        if used & known or filters & set(parser.filters):
+            yield (
+                f"{scan.paragraph.describe()}: thẻ {_quoted(found.group(0))} chỉ có một dấu "
+                "ngoặc nhọn mỗi bên nên sẽ được in nguyên văn vào báo cáo (có lẽ mất một dấu «{» "
+                f"và một dấu «}}»); hãy viết {_quoted('{{ ' + inner + ' }}')}."
+            )
+
+
+def _bound_names(tags: list[Tag], parser: jinja2.Environment) -> set[str]:
+    """Names the part's own tags bind: loop variables, ``set`` targets, macro arguments."""
+    bound: set[str] = set()
+    for tag in tags:
+        keyword = tag.keyword
+        if tag.opener != "{%" or keyword not in _BINDERS:
+            continue
+        try:
+            ast = parser.parse(_syntax_source(tag, keyword))
+        except jinja2.TemplateSyntaxError:
+            continue
+        for node in ast.find_all(jinja2.nodes.Name):
+            if node.ctx in ("store", "param"):
+                bound.add(node.name)
+        if keyword == "for":
+            bound.add("loop")
+    return bound
 
 
 def _tracked_changes(part: str, root: etree._Element) -> Iterator[str]:
