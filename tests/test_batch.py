@@ -221,19 +221,22 @@ def _two_communes(folder: Path) -> Path:
     return folder
 
 
-def test_existing_summary_is_refused_before_any_work_when_the_year_is_known(
-    tmp_path: Path, cli: CliRunner
+@pytest.mark.parametrize("year", [["-y", "2024"], []])
+def test_existing_summary_is_refused_before_any_work(
+    year: list[str], tmp_path: Path, cli: CliRunner
 ) -> None:
+    """Known from --year or read from the workbooks, the year names the summary before any
+    report is built."""
     inputs, out = _two_communes(tmp_path / "in"), tmp_path / "out"
     out.mkdir()
     (out / "tong_hop_9m_2024.xlsx").write_bytes(b"old")
-    args = ["batch", str(inputs), "-p", "9m", "-y", "2024", "-o", str(out)]
+    args = ["batch", str(inputs), "-p", "9m", *year, "-o", str(out)]
     result = cli.invoke(app, args)
     assert result.exit_code == 1
     assert flat(result.output) == (
-        f"Lỗi: Sổ tổng hợp «{out / 'tong_hop_9m_2024.xlsx'}» đã có và đã được sửa hoặc lưu lại "
-        "sau khi danvan ghi ra. danvan không ghi đè; thêm --force để ghi đè hoặc chọn thư mục "
-        "khác bằng -o."
+        f"Lỗi: Đã có tệp «{out / 'tong_hop_9m_2024.xlsx'}», trùng tên sổ tổng hợp mà không phải "
+        "sổ tổng hợp do danvan ghi ra. danvan không ghi đè; thêm --force để ghi đè hoặc chọn thư "
+        "mục khác bằng -o."
     )
     assert sorted(p.name for p in out.iterdir()) == ["tong_hop_9m_2024.xlsx"]
 
@@ -288,11 +291,24 @@ def test_summary_name_when_nothing_was_built(tmp_path: Path, cli: CliRunner) -> 
 def test_large_batches_list_only_failures_on_screen(capsys: pytest.CaptureFixture[str]) -> None:
     ok = batch.CommuneResult(file=Path("a.xlsx"), status=batch.STATUS_OK, unit="Xã A")
     failed = batch.CommuneResult(file=Path("z.xlsx"), status=batch.STATUS_FAILED, reason="hỏng")
-    results = [ok] * console.SCREEN_ROWS + [failed]
-    console.print_batch(batch.BatchOutcome(results, [failed], None))
+    no_pdf = batch.CommuneResult(
+        file=Path("p.xlsx"), status=batch.STATUS_OK, unit="Xã P", pdf_missing=True
+    )
+    other_year = batch.CommuneResult(
+        file=Path("y.xlsx"), status=batch.STATUS_OTHER_YEAR, workbook_year=2023, reason="cũ"
+    )
+    results = [ok] * console.SCREEN_ROWS + [failed, no_pdf, other_year]
+    outcome = batch.BatchOutcome(results, [failed], None, pdf=True, year=2024, year_asked=True)
+    console.print_batch(outcome)
     shown = capsys.readouterr().out
-    assert "z.xlsx" in shown and "a.xlsx" not in shown
-    assert f"Đã lập {console.SCREEN_ROWS}/{console.SCREEN_ROWS + 1} báo cáo; 1 sổ lỗi." in shown
+    assert "a.xlsx" not in shown
+    assert all(name in shown for name in ("z.xlsx", "p.xlsx", "y.xlsx"))
+    rows = console.SCREEN_ROWS + 2
+    assert f"Đã lập {rows - 1}/{rows} báo cáo; 1 sổ lỗi." in flat(shown)
+    assert (
+        "(Bảng trên chỉ liệt kê các sổ cần xem lại: lỗi, trùng, khác năm, chưa có PDF; đủ "
+        f"{rows + 1} sổ có trong sổ tổng hợp.)"
+    ) in flat(shown)
 
 
 # --- the library returns, the CLI prints ------------------------------------------------------
@@ -304,18 +320,19 @@ def test_run_batch_prints_nothing_and_reports_progress(
 ) -> None:
     inputs = _two_communes(tmp_path / "in")
     shutil.copy(ROOT / "sample_data" / "loi_mau.xlsx", inputs / "loi_mau.xlsx")
-    calls: list[tuple[int, int]] = []
+    calls: dict[str, list[tuple[int, int]]] = {}
 
     def progress(done: int, total: int, stage: str = batch.STAGE_REPORTS) -> None:
-        assert stage == batch.STAGE_REPORTS
-        calls.append((done, total))
+        calls.setdefault(stage, []).append((done, total))
 
     options = BuildOptions(report_date=dt.date(2024, 9, 20))
     capfd.readouterr()
     outcome = run_batch([inputs], PeriodRequest("9m"), options, tmp_path / "out", jobs, progress)
     assert capfd.readouterr() == ("", "")
-    assert calls[0] == (0, 3) and calls[-1] == (3, 3)
-    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert list(calls) == [batch.STAGE_UNITS, batch.STAGE_REPORTS]  # ThongTin first, then all
+    for stage in calls.values():
+        assert stage[0] == (0, 3) and stage[-1] == (3, 3)
+        assert [done for done, _ in stage] == sorted(done for done, _ in stage)
     assert [r.file.name for r in outcome.results] == [
         "loi_mau.xlsx",
         "xa_0001.xlsx",
@@ -328,29 +345,45 @@ def test_run_batch_prints_nothing_and_reports_progress(
 
 
 def test_run_batch_returns_a_summary_it_could_not_write(tmp_path: Path) -> None:
+    """A file put at the summary's name while the reports were being built (the name was free
+    when the batch began): the reports stay, the summary error is in the outcome."""
     inputs, out = _two_communes(tmp_path / "in"), tmp_path / "out"
-    out.mkdir()
-    (out / "tong_hop_9m_2024.xlsx").write_bytes(b"old")
+    book = out / "tong_hop_9m_2024.xlsx"
+
+    def progress(done: int, total: int, stage: str = batch.STAGE_REPORTS) -> None:
+        if stage == batch.STAGE_REPORTS and done == total:
+            book.write_bytes(b"old")
+
     options = BuildOptions(report_date=dt.date(2024, 9, 20))
-    outcome = run_batch([inputs], PeriodRequest("9m"), options, out, 1)
+    outcome = run_batch([inputs], PeriodRequest("9m"), options, out, 1, progress)
     assert not outcome.failed and len(list(out.glob("*.docx"))) == 2
-    assert outcome.summary_path is None
+    assert outcome.summary_path is None and not outcome.complete
     assert str(outcome.summary_error) == (
-        f"Sổ tổng hợp «{out / 'tong_hop_9m_2024.xlsx'}» đã có và đã được sửa hoặc lưu lại sau "
-        "khi danvan ghi ra. danvan không ghi đè; thêm --force để ghi đè hoặc chọn thư mục khác "
-        "bằng -o."
+        f"Đã có tệp «{book}», trùng tên sổ tổng hợp mà không phải sổ tổng hợp do danvan ghi ra. "
+        "danvan không ghi đè; thêm --force để ghi đè hoặc chọn thư mục khác bằng -o."
     )
-    assert (out / "tong_hop_9m_2024.xlsx").read_bytes() == b"old"
+    assert book.read_bytes() == b"old"
 
 
-def test_cli_shows_the_table_before_the_summary_error(tmp_path: Path, cli: CliRunner) -> None:
+def test_cli_shows_the_table_before_the_summary_error(
+    tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up as the summary is written: the table of reports comes first."""
+    import errno
+
+    from danvan_cli import output
+
     inputs, out = _two_communes(tmp_path / "in"), tmp_path / "out"
-    out.mkdir()
-    (out / "tong_hop_9m_2024.xlsx").write_bytes(b"old")
+
+    def disk_full(path: Path, *args: Any) -> Path:
+        raise output.os_error(OSError(errno.ENOSPC, "No space left on device"), path)
+
+    monkeypatch.setattr(output, "write_workbook_atomic", disk_full)
     result = cli.invoke(app, ["batch", str(inputs), "-p", "9m", "-o", str(out), "-j", "1"])
     assert result.exit_code == 1
     assert "Đã lập 2/2 báo cáo; 0 sổ lỗi." in result.stdout
     assert "Sổ tổng hợp:" not in result.stdout
-    assert flat(result.stderr).startswith(
-        f"Lỗi: Sổ tổng hợp «{out / 'tong_hop_9m_2024.xlsx'}» đã có và đã được sửa"
+    assert flat(result.stderr) == (
+        f"Lỗi: Không ghi được tệp «{out / 'tong_hop_9m_2024.xlsx'}»: ổ đĩa đã đầy. Hãy giải "
+        "phóng chỗ trống trên ổ đĩa hoặc ghi sang ổ đĩa khác rồi chạy lại."
     )

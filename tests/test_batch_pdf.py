@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from support import flat, no_traceback, sha256
 from test_batch import DATE, _summary_rows, generate
+from test_batch_integrity import SAMPLE, SAMPLE_REPORT, SAMPLE_VISITS
 from test_batch_reruns import _table_rows
 from typer.testing import CliRunner
 
@@ -109,22 +110,54 @@ def test_a_failed_conversion_is_listed_on_screen_and_in_the_summary(
 ) -> None:
     inputs, out = _communes(tmp_path / "in"), tmp_path / "out"
     result = _batch(office["env"], inputs, "-o", out, FAKE_FAIL="xa_lac_trach")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a PDF asked for and not written (SPEC §5)
     text = flat(result.stdout)
     assert (
-        "Đã xuất PDF cho 2/3 báo cáo mới lập; báo cáo nào chưa có PDF thì ghi chú lý do."
+        "Đã xuất PDF cho 2/3 báo cáo mới lập; 1 báo cáo chưa có PDF (lý do ghi bên cạnh báo cáo "
+        "đó; tệp .docx vẫn giữ)."
     ) in text
     note = "Không xuất được PDF: LibreOffice không xuất được PDF của báo cáo."
-    assert [row[-1] for row in _table_rows(result.stdout) if "lac_trach" in row[-1]] == [
-        f"{next(out.glob('*lac_trach*.docx')).name} {note}"
-    ]
-    _, rows, _ = _summary_rows(out / "tong_hop_9m_2024.xlsx")
+    rows_shown = [row for row in _table_rows(result.stdout) if "lac_trach" in row[-1]]
+    assert [row[-1] for row in rows_shown] == [f"{next(out.glob('*lac_trach*.docx')).name} {note}"]
+    assert [row[-2] for row in rows_shown] == ["Đã lập chưa có PDF"]
+    _, rows, total = _summary_rows(out / "tong_hop_9m_2024.xlsx")
     failed = [row for row in rows.values() if "lac_trach" in row["Báo cáo"]]
     assert [row["Lý do, ghi chú"] for row in failed] == [note]
-    assert [row["Trạng thái"] for row in failed] == ["Đã lập"]
+    assert [row["Trạng thái"] for row in failed] == ["Đã lập"]  # the .docx is there, and counts
+    assert str(total["Đơn vị"]) == "Tổng cộng (3 đơn vị)"
     assert sorted(p.name for p in out.glob("*.pdf")) == sorted(
         p.with_suffix(".pdf").name for p in out.glob("*.docx") if "lac_trach" not in p.name
     )
+
+
+def test_no_pdf_written_at_all_fails_the_batch_and_keeps_the_report(
+    tmp_path: Path, office: dict[str, Any]
+) -> None:
+    """LibreOffice produces nothing (disk full, a crash): each PDF asked for and not written is
+    that commune's failure (SPEC §5: exit 1), the .docx is kept and its figures still count."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copy(SAMPLE, inputs / "tan_hung_2024.xlsx")
+    result = _batch(office["env"], inputs, "-o", out, FAKE_FAIL="bao_cao")
+    assert result.exit_code == 1, result.output
+    text = flat(result.stdout)
+    assert (
+        "Đã lập 1/1 báo cáo; 0 sổ lỗi. Đã xuất PDF cho 0/1 báo cáo mới lập; 1 báo cáo chưa có PDF "
+        "(lý do ghi bên cạnh báo cáo đó; tệp .docx vẫn giữ)."
+    ) in text
+    note = "Không xuất được PDF: LibreOffice không xuất được PDF của báo cáo."
+    assert [row[3:] for row in _table_rows(result.stdout)[1:]] == [
+        ["Đã lập chưa có PDF", f"{SAMPLE_REPORT} {note}"]
+    ]
+    assert sorted(p.name for p in out.iterdir()) == [SAMPLE_REPORT, "tong_hop_9m_2024.xlsx"]
+    _, rows, total = _summary_rows(out / "tong_hop_9m_2024.xlsx")
+    row = rows["tan_hung_2024.xlsx"]
+    assert (row["Trạng thái"], row["Lý do, ghi chú"], row["Báo cáo"]) == (
+        "Đã lập",
+        note,
+        SAMPLE_REPORT,
+    )
+    assert total["figures"]["reception.visits"] == SAMPLE_VISITS
 
 
 def test_a_stalled_libreoffice_is_stopped_and_no_half_pdf_is_kept(
@@ -133,7 +166,7 @@ def test_a_stalled_libreoffice_is_stopped_and_no_half_pdf_is_kept(
     monkeypatch.setattr(pdf, "STALL_SECONDS", 1)
     inputs, out = _communes(tmp_path / "in"), tmp_path / "out"
     result = _batch(office["env"], inputs, "-o", out, FAKE_MODE="stall")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     reports = sorted(out.glob("*.docx"))
     first = _calls(office)[0][-3]
     converted = [r for r in reports if str(r.resolve()) == first]
@@ -195,7 +228,7 @@ def test_force_and_a_failed_conversion_leave_no_old_pdf_beside_the_new_report(
     assert _batch(office["env"], inputs, "-o", out).exit_code == 0
     old = next(out.glob("*lac_trach*.pdf"))
     result = _batch(office["env"], inputs, "-o", out, "--force", FAKE_FAIL="lac_trach")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert not old.exists()
     note = (
         "Không xuất được PDF: LibreOffice không xuất được PDF của báo cáo. Đã xóa tệp PDF cũ "

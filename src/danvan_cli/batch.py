@@ -8,8 +8,11 @@ that two workbooks whose reports would get the same name are told apart determin
 one workbook's failure never stops the others.
 
 Run again on the same folder, a batch keeps every report already there ("đã có": its commune's
-figures still go into the summary, read anew), and of two workbooks of the same commune it keeps
-the first: the second is listed as a duplicate, gets no report and stays out of the totals.
+figures still go into the summary, read anew), and of two workbooks of the same commune
+(unit_identity.py) it keeps the first: the second is listed as a duplicate, gets no report and
+stays out of the totals. One batch is one year (batch_year.py): a workbook of another year is
+listed "khác năm", gets no report and stays out of the totals too. No output of the run is ever
+written over one of its inputs.
 """
 
 from __future__ import annotations
@@ -18,49 +21,59 @@ import datetime as dt
 import multiprocessing
 import os
 import signal
-import unicodedata
-from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from danvan_cli.errors import DanvanError, InvalidWorkbookError, OutputExistsError, UsageError
 
 if TYPE_CHECKING:
-    from danvan_cli.batch_inputs import Skipped, Source
+    from danvan_cli.batch_inputs import InputFiles, Skipped, Source
+    from danvan_cli.batch_pool import Workers
+    from danvan_cli.batch_year import UnitSeen
     from danvan_cli.build import BuildOptions, PeriodRequest
     from danvan_cli.figures import UnitKey
     from danvan_cli.models import UnitInfo
     from danvan_cli.pdf import Converted
     from danvan_cli.render import ReportTemplate
+    from danvan_cli.unit_identity import UnitIdentity
 
 STATUS_OK = "ok"
 STATUS_EXISTING = "đã có"
 STATUS_DUPLICATE = "trùng"
 STATUS_FAILED = "lỗi"
+STATUS_OTHER_YEAR = "khác năm"
 STATUS_LABELS = {
     STATUS_OK: "Đã lập",
     STATUS_EXISTING: "Đã có",
     STATUS_DUPLICATE: "Trùng",
     STATUS_FAILED: "Lỗi",
+    STATUS_OTHER_YEAR: "Khác năm",
 }
+FAILED_STATUSES = (STATUS_DUPLICATE, STATUS_FAILED)
+"""Statuses that make a batch fail (exit 1). A workbook of another year does not: a province
+office's folder often holds last year's workbooks too; each is listed, with how to build it."""
 EXISTING_NOTE = "Báo cáo đã có, giữ nguyên; số liệu đọc lại từ sổ."
 
-MAX_CHUNK = 4
-"""Workbooks per pool task: small enough for a smooth progress bar, large enough to cut IPC."""
+UNITS_CHUNK = 32
+"""Workbooks per pool task when only their ThongTin is read."""
 REASON_LINES = 2
 """How many lines of a refusal (the headline and the first error) make a failure's reason."""
 MAX_REASON_CHARS = 400
 
+STAGE_UNITS = "units"
 STAGE_REPORTS = "reports"
 STAGE_PDF = "pdf"
 
 
 class Progress(Protocol):
-    """``progress(done, total, stage)``: for each stage (the reports, then the PDFs when asked),
-    called once with ``done == 0`` when the work is under way (worker processes already started,
-    so a progress display may start its own thread), then each time more are finished."""
+    """``progress(done, total, stage)``: for each stage (each workbook's ThongTin, the reports,
+    then the PDFs when asked), called once with ``done == 0`` when the work is under way
+    (worker processes already started, so a progress display may start its own thread), then
+    each time more are finished."""
 
     def __call__(self, done: int, total: int, stage: str = STAGE_REPORTS) -> None: ...
 
@@ -74,12 +87,15 @@ class CommuneResult:
     shown_as: str = ""  # the file as shown: relative to the folder it was found in
     unit: str = ""  # "Xã Tân Hưng"; blank when the workbook could not be read
     province: str = ""
+    identity: UnitIdentity | None = None  # what makes two workbooks the same unit's
+    workbook_year: int | None = None  # the year its ThongTin gives, when of another year
     reason: str = ""  # why it failed
     note: str = ""  # e.g. the report was renamed to avoid another commune's report name
     errors: int = 0
     warnings: int = 0
     output: Path | None = None
     pdf: Path | None = None
+    pdf_missing: bool = False  # the PDF asked for could not be written: the batch fails
     period: dict[str, Any] = field(default_factory=dict)  # figures' "period" object
     figures: dict[str, float] = field(default_factory=dict)  # summary.key_figures()
     previous: dict[str, float] = field(default_factory=dict)  # the same, last year's
@@ -92,7 +108,8 @@ class CommuneResult:
 
     @property
     def label(self) -> str:
-        """The status as shown to people: ``Đã lập``, ``Đã có``, ``Trùng`` or ``Lỗi``."""
+        """The status as shown to people: ``Đã lập``, ``Đã có``, ``Trùng``, ``Lỗi`` or
+        ``Khác năm``."""
         return STATUS_LABELS[self.status]
 
     @property
@@ -127,10 +144,29 @@ class BatchOutcome:
     pdf: bool = False  # PDFs were asked for
     previous: PreviousWorkbooks | None = None  # last year's workbooks, with --so-sanh
     template_warnings: list[str] = field(default_factory=list)  # from the --template check
+    year: int | None = None  # the batch's year
+    year_asked: bool = False  # it came from --year (else from the workbooks)
+    year_counts: dict[int, int] = field(default_factory=dict)  # year -> workbooks of that year
 
     @property
     def succeeded(self) -> list[CommuneResult]:
         return [result for result in self.results if result.ok]
+
+    @property
+    def other_year(self) -> list[CommuneResult]:
+        """Workbooks of another year than the batch's: no report, not in the totals."""
+        return [result for result in self.results if result.status == STATUS_OTHER_YEAR]
+
+    @property
+    def without_pdf(self) -> list[CommuneResult]:
+        """Reports built by this run whose PDF was asked for and could not be written."""
+        return [r for r in self.results if r.ok and r.pdf_missing]
+
+    @property
+    def complete(self) -> bool:
+        """Every workbook of the batch's year has its report (and its PDF when asked) and the
+        summary is written: else the batch exits 1 (SPEC §5)."""
+        return not (self.failed or self.without_pdf or self.summary_error)
 
     def count(self, status: str) -> int:
         return sum(1 for result in self.results if result.status == status)
@@ -240,12 +276,12 @@ def _init_worker(job: _Job) -> None:
         _worker_error = _unexpected(err)
 
 
-def _render_chunk(sources: Sequence[Source]) -> list[_Rendered]:
-    """Pool task: render a few workbooks with the worker's template."""
+def _render_chunk(sources: Sequence[Source], year: int | None) -> list[_Rendered]:
+    """Pool task: render a few workbooks of the batch's ``year`` with the worker's template."""
     if _worker_job is None or _worker_template is None:
         reason = _worker_error or "Lỗi không mong đợi (tiến trình con chưa sẵn sàng)."
         return [_Rendered(_failure(source, reason)) for source in sources]
-    return [_render_one(source, _worker_job, _worker_template) for source in sources]
+    return [_render_one(source, _worker_job, _worker_template, year) for source in sources]
 
 
 def _checked_template(path: Path | None) -> tuple[ReportTemplate, list[str]]:
@@ -297,27 +333,52 @@ def _issue_counts(err: InvalidWorkbookError) -> dict[str, int]:
     }
 
 
-def _render_one(source: Source, job: _Job, template: ReportTemplate) -> _Rendered:
-    """Read, check, compute and render one workbook; never raises."""
+def _other_year(source: Source, seen: UnitSeen, year: int) -> CommuneResult:
+    """A workbook of another year than the batch's: no report, not in the totals."""
+    from danvan_cli.batch_year import other_year_reason
+
+    return CommuneResult(
+        file=source.path,
+        status=STATUS_OTHER_YEAR,
+        shown_as=source.name,
+        unit=seen.unit,
+        province=seen.province,
+        reason=other_year_reason(seen.year, year),
+        workbook_year=seen.year,
+    )
+
+
+def _render_one(
+    source: Source, job: _Job, template: ReportTemplate, year: int | None = None
+) -> _Rendered:
+    """Read, check, compute and render one workbook of the batch's ``year`` (None: its own);
+    never raises."""
     try:
+        from danvan_cli.batch_year import UnitSeen
         from danvan_cli.build import compute_for, default_output_name, with_previous
         from danvan_cli.context import build_context
         from danvan_cli.summary import COMPARED_FIGURES, key_figures
+        from danvan_cli.unit_identity import unit_identity, unit_title
 
+        request = job.request if year is None else replace(job.request, year=year)
         try:
             computed = compute_for(
-                source.path, job.request, report_date=job.report_date, date_option=job.date_option
+                source.path, request, report_date=job.report_date, date_option=job.date_option
             )
         except InvalidWorkbookError as err:
             return _Rendered(_failure(source, _refusal_reason(err), **_issue_counts(err)))
+        info = computed.data.info
+        title = unit_title(info.name, info.kind)
+        if year is not None and info.year != year:  # the workbook changed since it was first read
+            return _Rendered(_other_year(source, UnitSeen(info.year, title, info.province), year))
         data = computed.figures.to_json_dict()
-        unit: dict[str, Any] = data["unit"]  # type: ignore[assignment]
         known = CommuneResult(
             file=source.path,
             status=STATUS_OK,
             shown_as=source.name,
-            unit=f"{unit['kind']} {unit['name']}",
-            province=str(unit["province"]),
+            unit=title,
+            province=info.province,
+            identity=unit_identity(info.name, info.kind, info.province),
             warnings=computed.report.warning_count,
             note=" ".join(computed.notices),
             period=dict(data["period"]),  # type: ignore[call-overload]
@@ -364,42 +425,44 @@ def _failed(result: CommuneResult, reason: str, note: str = "") -> CommuneResult
     return replace(result, status=STATUS_FAILED, reason=reason, note=note, figures={}, previous={})
 
 
-def _same_name(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
 def _join(*notes: str) -> str:
     return " ".join(note for note in notes if note)
 
 
 class _ReportWriter:
-    """Takes the rendered workbooks in input order into ``results``: gives every report a file
-    name no earlier workbook of this run has taken, keeps a report already there (without
-    --force), sets aside a second workbook of a commune already seen, and writes the rest
-    atomically; a report that cannot be written becomes that workbook's failure."""
+    """Takes the rendered workbooks in input order: gives every report a file name no earlier
+    workbook of this run has taken, keeps a report already there (without --force), sets aside
+    a second workbook of a unit already seen, never writes over an input of the run, and
+    writes the rest atomically; a report that cannot be written becomes that workbook's
+    failure. ``results`` holds each workbook's outcome by its position in the input."""
 
-    def __init__(self, out_dir: Path, options: BuildOptions) -> None:
+    def __init__(self, out_dir: Path, options: BuildOptions, inputs: InputFiles) -> None:
         self.out_dir = out_dir
         self.options = options
-        self.results: list[CommuneResult] = []
+        self.inputs = inputs
+        self.results: dict[int, CommuneResult] = {}
         self.claimed: dict[str, Path] = {}  # casefolded file name -> workbook that took it
-        self.units: dict[tuple[str, str], int] = {}  # folded unit and province -> index
+        self.units: dict[UnitIdentity, int] = {}  # unit -> position of its first workbook
+        self.twins: dict[int, tuple[list[str], str]] = {}  # position -> (twins, its own note)
 
-    def commit(self, item: _Rendered) -> None:
-        self.results.append(self._commit(item))
+    def commit(self, position: int, item: _Rendered) -> None:
+        self.results[position] = self._commit(position, item)
 
-    def _commit(self, item: _Rendered) -> CommuneResult:
+    def _commit(self, position: int, item: _Rendered) -> CommuneResult:
         from danvan_cli.output import write_bytes_atomic
 
         result = item.result
         if item.content is None:
             return result
-        first = self._first_of_unit(result)
+        first = self._first_of_unit(result, position)
         if first is not None:
             return self._duplicate(result, first)
         name, renamed = self._claim(item.name, result.file)
         note = _join(result.note, renamed)  # the worker's note (no comparison…) comes first
         target = self.out_dir / name
+        refused = self._refused(target)
+        if refused:
+            return _failed(result, refused, note)
         existing = replace(result, status=STATUS_EXISTING, output=target, note=note)
         if not self.options.force:
             if target.exists():
@@ -423,26 +486,40 @@ class _ReportWriter:
             return _failed(result, reason, note)
         return replace(result, output=target, note=note)
 
-    def _first_of_unit(self, result: CommuneResult) -> int | None:
-        """The index of an earlier workbook of the same commune (kind, name and province, in
-        any case and spacing), or None after noting this one as the first. Diacritics count:
-        Xã Thanh Lợi and Xã Thành Lợi are two communes."""
-        key = (_same_name(result.unit), _same_name(result.province))
-        first = self.units.get(key)
+    def _refused(self, target: Path) -> str:
+        """Why the report (or its PDF) may not be written at ``target``, whatever --force says."""
+        from danvan_cli.batch_inputs import output_refusal
+
+        refused = output_refusal(target, "báo cáo", self.inputs)
+        if not refused and self.options.pdf:
+            refused = output_refusal(target.with_suffix(".pdf"), "tệp PDF", self.inputs)
+        return refused
+
+    def _first_of_unit(self, result: CommuneResult, position: int) -> int | None:
+        """The position of an earlier workbook of the same unit (unit_identity.py: spelling
+        aside, tone marks count), or None after noting this one as the first."""
+        if result.identity is None:
+            return None
+        first = self.units.get(result.identity)
         if first is None:
-            self.units[key] = len(self.results)
+            self.units[result.identity] = position
         return first
 
-    def _duplicate(self, result: CommuneResult, index: int) -> CommuneResult:
-        first = self.results[index]
+    def _duplicate(self, result: CommuneResult, position: int) -> CommuneResult:
+        first = self.results[position]
         report = f" và xóa báo cáo «{first.output.name}»" if first.output else ""
         reason = (
             f"Cùng đơn vị với sổ «{first.name}» ({result.unit}, {result.province}): không lập "
             f"báo cáo, không cộng vào tổng. Nếu sổ này mới đúng, hãy bỏ sổ «{first.name}» "
             f"ra{report} rồi chạy lại."
         )
-        twin = f"Sổ «{result.name}» cũng của đơn vị này, không được cộng vào tổng."
-        self.results[index] = replace(first, note=_join(first.note, twin))
+        if position not in self.twins:
+            self.twins[position] = ([], first.note)
+        twins, note = self.twins[position]
+        twins.append(f"«{result.name}»")
+        which = f"Sổ {twins[0]}" if len(twins) == 1 else f"Các sổ {', '.join(twins)}"
+        twin = f"{which} cũng của đơn vị này, không được cộng vào tổng."
+        self.results[position] = replace(first, note=_join(note, twin))
         return replace(result, status=STATUS_DUPLICATE, reason=reason, figures={}, previous={})
 
     def _claim(self, name: str, source: Path) -> tuple[str, str]:
@@ -480,17 +557,20 @@ def run_batch(
 ) -> BatchOutcome:
     """Build one report per workbook found in ``inputs`` into ``out_dir``, in parallel, then
     write the summary workbook; print nothing. Raises DanvanError before any work, having
-    written nothing (an input that does not exist, no workbook found, ``out_dir`` a file, an
-    edited summary, a broken template, no such ``compare`` folder); afterwards every problem
-    is in the outcome. ``compare``: the folder of last year's workbooks, each compared with its
-    own commune.
+    written nothing (an input that does not exist, no workbook found, ``out_dir`` a file, a
+    summary that may not be written, a broken template, no such ``compare`` folder);
+    afterwards every problem is in the outcome. ``compare``: the folder of last year's
+    workbooks, each compared with its own commune.
+
+    The batch's year is ``request.year`` (``--year``), else the year most workbooks hold, the
+    latest on a tie (batch_year.py), read from each workbook's ThongTin before any report.
 
     ``start_method`` picks how worker processes start (one of
     ``multiprocessing.get_all_start_methods()``; default: the platform's), e.g. ``spawn`` to run
     as on Windows."""
-    from danvan_cli.batch_inputs import find_sources
+    from danvan_cli.batch_inputs import InputFiles, find_sources
+    from danvan_cli.batch_pool import worker_pool
     from danvan_cli.pdf import require_libreoffice
-    from danvan_cli.summary import ensure_summary_writable, summary_name, summary_period
 
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(
@@ -500,12 +580,9 @@ def run_batch(
     sources = find_sources(inputs, out_dir)
     if not sources.found:
         raise DanvanError(_nothing_found(inputs, len(sources.skipped)))
-    if request.year is not None:  # the summary's name is known: refuse before any work
-        ensure_summary_writable(out_dir / summary_name(request, []), options.force)
     previous = find_previous(compare) if compare is not None else None
     office = require_libreoffice() if options.pdf else None
     template, template_warnings = _checked_template(options.template)
-    _make_folder(out_dir)
     job = _Job(
         request=request,
         template=options.template,
@@ -514,46 +591,146 @@ def run_batch(
         previous=previous,
         date_option=options.report_date is not None,
     )
-    workers = min(jobs or os.cpu_count() or 1, len(sources.found))
-    writer = _ReportWriter(out_dir, options)
+    count = min(jobs or os.cpu_count() or 1, len(sources.found))
+    context = multiprocessing.get_context(start_method) if start_method else None
     report = progress or _no_progress
-    if workers <= 1:
-        _run_in_process(sources.found, job, template, writer, report)
-    else:
-        context = multiprocessing.get_context(start_method) if start_method else None
-        _run_in_pool(sources.found, job, writer, workers, report, context)
-    results = writer.results
+    files = InputFiles(sources.found)
+    with worker_pool(count, _init_worker, (job,), context) as workers:
+        seen = _read_units(workers, sources.found, report)
+        year = _decide_year(seen, request)
+        _check_summary(out_dir, replace(request, year=year), options.force, files)
+        _make_folder(out_dir)
+        writer = _ReportWriter(out_dir, options, files)
+        _render_all(workers, sources.found, seen, year, job, template, writer, report)
+    results = [writer.results[position] for position in range(len(sources.found))]
     if office is not None:
         results = _with_pdfs(results, office, options.force, report)
     outcome = BatchOutcome(
         results=results,
-        failed=[r for r in results if not r.ok],
+        failed=[r for r in results if r.status in FAILED_STATUSES],
         summary_path=None,
         skipped=sources.skipped,
         out_dir=out_dir,
         pdf=options.pdf,
         previous=job.previous,
         template_warnings=template_warnings,
+        year=year,
+        year_asked=request.year is not None,
+        year_counts=dict(Counter(found.year for found in seen if found is not None)),
     )
     try:
-        from danvan_cli.summary import write_summary
-
-        summary = out_dir / summary_name(request, results)
-        overwrite = ensure_summary_writable(summary, options.force)
-        period = summary_period(request, results)
-        outcome.summary_path = write_summary(
-            summary, results, overwrite, job.report_date, period, job.previous is not None
+        outcome.summary_path = _write_summary(
+            out_dir, replace(request, year=year), results, options.force, files, job
         )
     except DanvanError as err:
         outcome.summary_error = err
     return outcome
 
 
+def _read_units(
+    workers: Workers, sources: Sequence[Source], progress: Progress
+) -> list[UnitSeen | None]:
+    """Each workbook's ThongTin, in input order (None where it cannot be read)."""
+    from danvan_cli.batch_pool import run_in_order
+    from danvan_cli.batch_year import read_units
+
+    seen: list[UnitSeen | None] = [None] * len(sources)
+
+    def take(position: int, found: UnitSeen | None) -> None:
+        seen[position] = found
+
+    run_in_order(
+        workers,
+        read_units,
+        [source.path for source in sources],
+        take,
+        lambda path, err: None,  # a worker died: the build says why
+        lambda done, total: progress(done, total, STAGE_UNITS),
+        largest=UNITS_CHUNK,
+    )
+    return seen
+
+
+def _decide_year(seen: Sequence[UnitSeen | None], request: PeriodRequest) -> int | None:
+    from danvan_cli.batch_year import batch_year
+
+    return batch_year((found.year for found in seen if found is not None), request.year)
+
+
+def _render_all(
+    workers: Workers,
+    sources: Sequence[Source],
+    seen: Sequence[UnitSeen | None],
+    year: int | None,
+    job: _Job,
+    template: ReportTemplate,
+    writer: _ReportWriter,
+    progress: Progress,
+) -> None:
+    """Every workbook of the batch's ``year`` rendered and committed in input order; those of
+    another year set aside unread."""
+    from danvan_cli.batch_pool import run_in_order
+
+    todo: list[int] = []
+    for position, (source, found) in enumerate(zip(sources, seen, strict=True)):
+        if year is not None and found is not None and found.year != year:
+            writer.commit(position, _Rendered(_other_year(source, found, year)))
+        else:
+            todo.append(position)
+
+    def in_process(chunk: list[Source]) -> list[_Rendered]:
+        return [_render_one(source, job, template, year) for source in chunk]
+
+    task: Callable[[list[Source]], list[_Rendered]] = in_process
+    if workers.executor is not None:  # the workers' own template, prepared once in each
+        task = partial(_render_chunk, year=year)
+    run_in_order(
+        workers,
+        task,
+        [sources[position] for position in todo],
+        lambda index, rendered: writer.commit(todo[index], rendered),
+        lambda source, err: _Rendered(_failure(source, _unexpected(err))),
+        progress,
+    )
+
+
+def _check_summary(out_dir: Path, request: PeriodRequest, force: bool, inputs: InputFiles) -> None:
+    """Refuse, before any work, a summary that could not be written: the year is known."""
+    from danvan_cli.summary import ensure_summary_writable, summary_name
+
+    ensure_summary_writable(out_dir / summary_name(request, []), force, inputs)
+
+
+def _write_summary(
+    out_dir: Path,
+    request: PeriodRequest,
+    results: Sequence[CommuneResult],
+    force: bool,
+    inputs: InputFiles,
+    job: _Job,
+) -> Path:
+    from danvan_cli.summary import (
+        ensure_summary_writable,
+        summary_name,
+        summary_period,
+        write_summary,
+    )
+
+    summary = out_dir / summary_name(request, results)
+    overwrite = ensure_summary_writable(summary, force, inputs)
+    period = summary_period(request, results)
+    return write_summary(
+        summary, results, overwrite, job.report_date, period, job.previous is not None
+    )
+
+
 def _with_pdfs(
     results: list[CommuneResult], office: str, force: bool, progress: Progress
 ) -> list[CommuneResult]:
-    """The reports written by this run, converted by one LibreOffice run; a report without its
-    PDF keeps its status with a note, unless an old PDF that no longer matches stays beside it."""
+    """The reports written by this run, converted by one LibreOffice run. A report without its
+    PDF is kept, with a note, and fails the batch (SPEC §5: a PDF asked for and not written is
+    a failure); it becomes a failed workbook when an old PDF that no longer matches stays
+    beside it."""
     from danvan_cli.pdf import convert_reports
 
     built = [r.output for r in results if r.status == STATUS_OK and r.output is not None]
@@ -583,7 +760,7 @@ def _with_pdf(result: CommuneResult, converted: Converted, force: bool) -> Commu
     if force:
         problem, gone = discard_old_pdf(converted.docx.with_suffix(".pdf"), problem)
     if gone:
-        return replace(result, note=_join(result.note, problem))
+        return replace(result, note=_join(result.note, problem), pdf_missing=True)
     return _failed(result, problem, result.note)  # an old PDF stays beside the new report
 
 
@@ -611,63 +788,3 @@ def _make_folder(folder: Path) -> None:
 
 def _no_progress(done: int, total: int, stage: str = STAGE_REPORTS) -> None:
     """The default progress callback: nothing to show."""
-
-
-def _run_in_process(
-    sources: Sequence[Source],
-    job: _Job,
-    template: ReportTemplate,
-    writer: _ReportWriter,
-    progress: Progress,
-) -> None:
-    progress(0, len(sources))
-    for done, source in enumerate(sources, start=1):
-        writer.commit(_render_one(source, job, template))
-        progress(done, len(sources))
-
-
-def _chunks(count: int, workers: int) -> list[range]:
-    size = max(1, min(MAX_CHUNK, count // (workers * 4)))
-    return [range(start, min(start + size, count)) for start in range(0, count, size)]
-
-
-def _run_in_pool(
-    sources: Sequence[Source],
-    job: _Job,
-    writer: _ReportWriter,
-    workers: int,
-    progress: Progress,
-    context: multiprocessing.context.BaseContext | None,
-) -> None:
-    ready: dict[int, _Rendered] = {}
-    committed = done = 0
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(job,)
-    )
-    try:
-        # Submit everything before telling the caller that work is under way (a progress bar
-        # starts a refresh thread then): worker processes are forked during the first submit.
-        futures: dict[Future[list[_Rendered]], range] = {
-            pool.submit(_render_chunk, [sources[i] for i in chunk]): chunk
-            for chunk in _chunks(len(sources), workers)
-        }
-        progress(0, len(sources))
-        for future in as_completed(futures):
-            chunk = futures[future]
-            try:
-                rendered = future.result()
-            except Exception as err:  # a worker died (killed, out of memory…)
-                rendered = [_Rendered(_failure(sources[i], _unexpected(err))) for i in chunk]
-            ready.update(zip(chunk, rendered, strict=True))
-            while committed in ready:  # commit in input order: deterministic names
-                writer.commit(ready.pop(committed))
-                committed += 1
-            done += len(chunk)
-            progress(done, len(sources))
-    except BaseException:
-        # Wait for the few running tasks only. (With wait=False the executor object may be
-        # collected before its manager thread sees the request, and every queued task would
-        # still run before the process can exit.)
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown()

@@ -10,7 +10,8 @@ made it their commune's workbook). Reports are .docx files and never look like i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,54 @@ class Skipped:
 class Sources:
     found: list[Source]
     skipped: list[Skipped]
+
+
+class InputFiles:
+    """The files a batch reads, to tell whether a path it is about to write is one of them:
+    the same file under any spelling (a link, another case on a case-blind disk)."""
+
+    def __init__(self, sources: Sequence[Source]) -> None:
+        self._by_file: dict[tuple[object, ...], Source] = {}
+        for source in sources:
+            key = _file_key(source.path)
+            if key is not None:
+                self._by_file.setdefault(key, source)
+
+    def find(self, path: Path) -> Source | None:
+        """The input that ``path`` is, or None (also when ``path`` does not exist)."""
+        key = _file_key(path)
+        return self._by_file.get(key) if key is not None else None
+
+
+def output_refusal(path: Path, what: str, inputs: InputFiles) -> str:
+    """Why the batch may not write ``what`` (``báo cáo``, ``sổ tổng hợp``…) at ``path``,
+    whatever --force says, or "": a folder is there, or the file there is one of the run's
+    inputs (an input named on the command line may have any suffix)."""
+    if path.is_dir():
+        return (
+            f"Không ghi được {what} «{path}»: đã có một thư mục mang đúng tên này. Đổi tên hoặc "
+            "xóa thư mục đó, hoặc chọn thư mục ra khác bằng -o, rồi chạy lại."
+        )
+    source = inputs.find(path)
+    if source is not None:
+        return (
+            f"Không ghi được {what} «{path}»: đó chính là sổ «{source.name}» mà lần chạy này "
+            "đọc vào, và danvan không bao giờ ghi đè sổ đầu vào (kể cả khi có --force). Đổi tên "
+            "sổ đó hoặc chọn thư mục ra khác bằng -o, rồi chạy lại."
+        )
+    return ""
+
+
+def _file_key(path: Path) -> tuple[object, ...] | None:
+    """The file's identity on its disk; its full path where the disk gives no file number
+    (some network shares and FAT drives); None when there is no such file."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if found.st_ino:
+        return (found.st_dev, found.st_ino)
+    return (found.st_dev, os.path.normcase(os.path.realpath(path)))
 
 
 def find_sources(inputs: Iterable[Path], out_dir: Path | None = None) -> Sources:

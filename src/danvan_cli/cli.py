@@ -530,11 +530,23 @@ def build(
         raise result.pdf_error
 
 
+BatchYearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        "-y",
+        metavar="NĂM",
+        help="Năm báo cáo (mặc định: năm mà nhiều sổ ghi nhất; sổ của năm khác không được lập, "
+        "không cộng vào tổng).",
+    ),
+]
+
+
 @app.command()
 def batch(
     inputs: Annotated[list[Path], typer.Argument(metavar="SỔ", hidden=True, show_default=False)],
     period: PeriodOpt = None,
-    year: YearOpt = None,
+    year: BatchYearOpt = None,
     output: Annotated[
         Path,
         typer.Option("--output", "-o", metavar="THƯ_MỤC", help="Thư mục ghi báo cáo."),
@@ -608,7 +620,7 @@ def batch(
     print_batch(outcome)
     if outcome.summary_error is not None:
         raise outcome.summary_error
-    if outcome.failed:
+    if not outcome.complete:  # a workbook failed or a PDF asked for is missing
         raise typer.Exit(1)
 
 

@@ -227,15 +227,19 @@ SCREEN_ROWS = 100
 """Above this many workbooks the screen table lists only the failed ones."""
 
 
-_STAGES = {"reports": "Đang lập báo cáo", "pdf": "Đang xuất PDF"}
+_STAGES = {
+    "units": "Đang đọc thông tin các sổ",
+    "reports": "Đang lập báo cáo",
+    "pdf": "Đang xuất PDF",
+}
 MAX_SKIPPED_SHOWN = 5
 
 
 @contextmanager
 def batch_progress(console: Console = err) -> Iterator[Progress]:
     """A progress bar for ``run_batch(progress=…)`` (off when not a terminal), one line per
-    stage (reports, then PDFs). It starts at the batch's first call, once the worker processes
-    are running, and stops on leaving."""
+    stage (each workbook's ThongTin, the reports, then PDFs). It starts at the batch's first
+    call, once the worker processes are running, and stops on leaving."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(
@@ -298,13 +302,14 @@ def _print_comparison(outcome: BatchOutcome, console: Console) -> None:
 
 
 def print_batch(outcome: BatchOutcome, console: Console = out) -> None:
-    """The table of communes (all of them, or only the failed ones in a large batch; report
-    names relative to the output folder, every name wrapped, never cut), the closing counts,
-    the files left unread and the summary workbook."""
+    """The table of communes (all of them, or in a large batch only those to look at again:
+    failed, duplicate, of another year, without the PDF asked for; report names relative to
+    the output folder, every name wrapped, never cut), the closing counts, the files left
+    unread and the summary workbook."""
     results = outcome.results
     listed = list(enumerate(results, start=1))
     if len(results) > SCREEN_ROWS:
-        listed = [(number, r) for number, r in listed if not r.ok]
+        listed = [(number, r) for number, r in listed if not r.ok or r.pdf_missing]
     if listed:
         table = Table(show_header=True, header_style="bold", box=box.SQUARE, show_lines=True)
         table.add_column("STT", justify="right", no_wrap=True)
@@ -323,7 +328,8 @@ def print_batch(outcome: BatchOutcome, console: Console = out) -> None:
         console.print(table)
     if len(results) > SCREEN_ROWS:
         console.print(
-            f"(Bảng trên chỉ liệt kê các sổ lỗi; đủ {len(results)} đơn vị có trong sổ tổng hợp.)"
+            "(Bảng trên chỉ liệt kê các sổ cần xem lại: lỗi, trùng, khác năm, chưa có PDF; đủ "
+            f"{len(results)} sổ có trong sổ tổng hợp.)"
         )
     for line in batch_closing_lines(outcome):
         console.print(Text(line))
@@ -333,8 +339,12 @@ def print_batch(outcome: BatchOutcome, console: Console = out) -> None:
 
 
 def _status_cell(result: CommuneResult) -> Text:
-    colour = {"Đã lập": "green", "Đã có": "cyan"}.get(result.label, "bold red")
+    colour = {"Đã lập": "green", "Đã có": "cyan", "Khác năm": "yellow"}.get(
+        result.label, "bold red"
+    )
     cell = Text(result.label, style=colour)
+    if result.pdf_missing:
+        cell.append("\nchưa có PDF", style="bold red")
     counts = [f"{result.errors} lỗi"] if result.errors else []
     counts += [f"{result.warnings} cảnh báo"] if result.warnings else []
     for count in counts:
@@ -344,7 +354,8 @@ def _status_cell(result: CommuneResult) -> Text:
 
 def _report_cell(result: CommuneResult) -> Text:
     if not result.ok:
-        return Text(safe(result.reason), style="red")
+        colour = "yellow" if result.label == "Khác năm" else "red"
+        return Text(safe(result.reason), style=colour)
     cell = Text(safe(result.output.name) if result.output else "")
     if result.note:
         cell.append(f"\n{safe(result.note)}", style="yellow")
@@ -356,7 +367,8 @@ def batch_closing_lines(outcome: BatchOutcome) -> list[str]:
     which files it did not read."""
     from danvan_cli.batch import STATUS_DUPLICATE, STATUS_EXISTING, STATUS_FAILED, STATUS_OK
 
-    total = len(outcome.results)
+    other_year = outcome.other_year
+    total = len(outcome.results) - len(other_year)
     parts = [f"Đã lập {outcome.count(STATUS_OK)}/{total} báo cáo"]
     existing = outcome.count(STATUS_EXISTING)
     if existing:
@@ -366,11 +378,18 @@ def batch_closing_lines(outcome: BatchOutcome) -> list[str]:
         parts.append(f"{duplicates} sổ trùng đơn vị")
     parts.append(f"{outcome.count(STATUS_FAILED)} sổ lỗi")
     lines = ["; ".join(parts) + "."]
+    if other_year:
+        lines.append(_other_year_line(outcome))
     if outcome.pdf:
         built = [r for r in outcome.results if r.status == STATUS_OK]
-        made = sum(1 for r in built if r.pdf is not None)
-        missing = "" if made == len(built) else "; báo cáo nào chưa có PDF thì ghi chú lý do"
-        lines.append(f"Đã xuất PDF cho {made}/{len(built)} báo cáo mới lập{missing}.")
+        missing = len(outcome.without_pdf)
+        line = f"Đã xuất PDF cho {len(built) - missing}/{len(built)} báo cáo mới lập"
+        if missing:
+            line += (
+                f"; {missing} báo cáo chưa có PDF (lý do ghi bên cạnh báo cáo đó; tệp .docx vẫn "
+                "giữ)"
+            )
+        lines.append(line + ".")
     if existing:
         lines.append(
             "Báo cáo đã có không bị ghi đè (có thể đã được sửa tay); số liệu của chúng vẫn vào "
@@ -384,3 +403,23 @@ def batch_closing_lines(outcome: BatchOutcome) -> list[str]:
         listing = ", ".join(shown) + (f" và {more} tệp khác" if more else "")
         lines.append(f"Không đọc {len(outcome.skipped)} tệp: {listing}.")
     return lines
+
+
+def _other_year_line(outcome: BatchOutcome) -> str:
+    """Which year the batch is, and what became of the workbooks of other years."""
+    years = sorted({r.workbook_year for r in outcome.other_year if r.workbook_year is not None})
+    books = len(outcome.other_year)
+    if outcome.year_asked:
+        why = "theo --year"
+    else:
+        counts = outcome.year_counts
+        books_of_year = counts.get(outcome.year, 0) if outcome.year is not None else 0
+        why = f"năm của {books_of_year}/{len(outcome.results)} sổ"
+        if sum(1 for count in counts.values() if count == books_of_year) > 1:
+            why += "; số sổ bằng nhau thì lấy năm mới nhất"
+    listed = ", ".join(str(year) for year in years)
+    runs = " hoặc ".join(f"--year {year}" for year in years)
+    return (
+        f"Năm báo cáo {outcome.year} ({why}): {books} sổ của năm khác ({listed}) không được "
+        f"lập, không cộng vào tổng; muốn lập các sổ đó, chạy lại với {runs}."
+    )

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     from danvan_cli.batch import CommuneResult
+    from danvan_cli.batch_inputs import InputFiles
     from danvan_cli.build import PeriodRequest
 
 
@@ -175,20 +176,29 @@ def summary_name(request: PeriodRequest, results: Sequence[CommuneResult]) -> st
     return f"tong_hop_{code}_{year if year is not None else 'khong_ro'}.xlsx"
 
 
-def ensure_summary_writable(path: Path, force: bool) -> bool:
+def ensure_summary_writable(path: Path, force: bool, inputs: InputFiles | None = None) -> bool:
     """Whether writing the summary at ``path`` replaces a file: with ``--force``, or when the
     summary there is still exactly as danvan wrote it (a re-run brings it up to date; it holds
     nobody's work). A summary saved since by Excel or LibreOffice, or any other file, is refused
-    without ``--force`` (checked before any work when its name is known, and again before
-    writing)."""
+    without ``--force``; a folder, or one of the run's ``inputs``, whatever --force says
+    (checked before any work, and again before writing)."""
+    from danvan_cli.batch_inputs import InputFiles, output_refusal
     from danvan_cli.errors import OutputExistsError
     from danvan_cli.marks import SUMMARY, mark_of
 
+    refused = output_refusal(path, "sổ tổng hợp", inputs or InputFiles([]))
+    if refused:
+        raise DanvanError(refused)
     if force or not path.exists():
         return force
     found = mark_of(path)
     if found is not None and found.kind == SUMMARY and found.untouched:
         return True
+    if found is None or found.kind != SUMMARY:
+        raise OutputExistsError(
+            f"Đã có tệp «{path}», trùng tên sổ tổng hợp mà không phải sổ tổng hợp do danvan ghi "
+            "ra. danvan không ghi đè; thêm --force để ghi đè hoặc chọn thư mục khác bằng -o."
+        )
     raise OutputExistsError(
         f"Sổ tổng hợp «{path}» đã có và đã được sửa hoặc lưu lại sau khi danvan ghi ra. danvan "
         "không ghi đè; thêm --force để ghi đè hoặc chọn thư mục khác bằng -o."
@@ -255,13 +265,21 @@ def _title_lines(
     period: dict[str, Any] | None,
     compare: bool,
 ) -> list[str]:
+    from danvan_cli.batch import STATUS_OTHER_YEAR
+
     if period is not None:
         label = f"Kỳ báo cáo: {period['label']} (số liệu từ {_d(period['start'])} đến "
         label += f"{_d(period['end'])})"
     else:
         label = "Kỳ báo cáo: không xác định (không sổ nào lập được báo cáo)"
     done = sum(1 for r in results if r.ok)
-    made = f"Lập ngày {report_date:%d/%m/%Y}: {done}/{len(results)} đơn vị lập được báo cáo"
+    other_year = [r for r in results if r.status == STATUS_OTHER_YEAR]
+    books = len(other_year)
+    other = sorted({r.workbook_year for r in other_year if r.workbook_year is not None})
+    made = f"Lập ngày {report_date:%d/%m/%Y}: {done}/{len(results) - books} đơn vị lập được báo cáo"
+    if books:
+        years = ", ".join(str(year) for year in other)
+        made += f"; {books} sổ của năm khác ({years}) không lập, không cộng vào tổng"
     if compare:
         compared = sum(1 for r in results if r.ok and r.previous)
         made += f"; {compared}/{done} đơn vị so sánh được với cùng kỳ năm trước"
@@ -433,7 +451,7 @@ def _summary_book(
         report._style = copy(prototypes[last - 1])
         if result.output is not None:
             put_text(report, result.output.name)
-        if not result.ok:
+        if not result.ok or result.pdf_missing:
             sheet.cell(row=row, column=5)._style = copy(failed_status)
         row += 1
 
