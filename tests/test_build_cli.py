@@ -255,6 +255,22 @@ def test_workbook_with_errors_writes_nothing(
         assert canary not in result.output
 
 
+def test_a_name_repeating_its_kind_is_never_doubled(runner: CliRunner, cwd: Path) -> None:
+    """ThongTin "Tên đơn vị" = "Xã Tân Hưng" with "Loại đơn vị" = "Xã": the report and its file
+    name say "xã Tân Hưng", never "Xã Xã Tân Hưng" (nor "xa_xa_tan_hung")."""
+    book = load_workbook(SAMPLE)
+    for row in book["ThongTin"].iter_rows(min_row=2, max_col=2):
+        if row[0].value == "Tên đơn vị":
+            row[1].value = "Xã Tân Hưng"
+    book.save(cwd / "so.xlsx")
+    result = invoke(runner, "build", "so.xlsx", "--period", "9m", "--date", "20/9/2024")
+    assert result.exit_code == 0, result.output
+    assert listing(cwd) == {"so.xlsx", DEFAULT_NAME}
+    text = docx_text(cwd / DEFAULT_NAME)
+    assert "UBND xã Tân Hưng" in text or "ỦY BAN NHÂN DÂN XÃ TÂN HƯNG" in text
+    assert not re.search(r"(?i)xã\s+xã", text)
+
+
 def test_workbook_with_errors_and_output_option_writes_nothing(
     runner: CliRunner, cwd: Path
 ) -> None:

@@ -345,13 +345,31 @@ def test_danvan_toml_names_last_years_workbook(
     assert figures_json(runner, str(other))["previous"] is None
 
 
-def test_units_match_folded(runner: CliRunner, tmp_path: Path) -> None:
+def test_units_match_whatever_the_spelling(runner: CliRunner, tmp_path: Path) -> None:
+    """Case, spacing, the kind repeated in the name, the province's prefix: one unit (the rule
+    that finds a batch's duplicates, unit_identity.py)."""
     current = book(tmp_path / "a.xlsx", 2025)
-    last = book(tmp_path / "b.xlsx", 2024, name="xã  TAN HUNG", kind="xa", province="TP. Hải Phòng")
+    last = book(tmp_path / "b.xlsx", 2024, name="xã  TÂN HƯNG", kind="xa", province="TP. Hải Phòng")
     assert (
         figures_json(runner, str(current), "-p", "q1", "--so-sanh", str(last))["previous"]["year"]
         == 2024
     )
+
+
+@pytest.mark.parametrize(("name", "shown"), [("Tấn Hưng", "Tấn Hưng"), ("TAN HUNG", "TAN HUNG")])
+def test_tone_marks_make_another_unit(
+    runner: CliRunner, tmp_path: Path, name: str, shown: str
+) -> None:
+    """Tân Hưng and Tấn Hưng are two communes: last year's workbook of the one never serves the
+    other, however close the names."""
+    current = book(tmp_path / "a.xlsx", 2025)
+    last = book(tmp_path / "b.xlsx", 2024, name=name)
+    result = runner.invoke(app, ["figures", str(current), "-p", "q1", "--so-sanh", str(last)])
+    assert result.exit_code == 1
+    assert (
+        f"Sổ so sánh (năm trước) «b.xlsx» là sổ của Xã {shown} (Hải Phòng), không phải của Xã "
+        "Tân Hưng (Hải Phòng): cần sổ năm 2024 của chính đơn vị này."
+    ) in flat(result.output)
 
 
 # --- wrong comparison workbooks ------------------------------------------------------------
@@ -658,6 +676,26 @@ def test_batch_compares_each_commune_with_its_own_workbook(
     )
     an_hoa = " ".join(docx_paragraphs(out / "bao_cao_dan_van_xa_an_hoa_q1_2025.docx"))
     assert "cùng kỳ" not in an_hoa
+
+
+def test_batch_matches_last_year_by_the_duplicates_rule(runner: CliRunner, tmp_path: Path) -> None:
+    """Last year's Tân Hưng, spelt "xã TÂN HƯNG" in "TP. Hải Phòng", is Tân Hưng's; Tấn Hưng
+    (another tone) is another commune: built, counted, not compared with Tân Hưng's year."""
+    now, before, out = tmp_path / "nam_nay", tmp_path / "nam_truoc", tmp_path / "out"
+    now.mkdir()
+    before.mkdir()
+    book(now / "01.xlsx", 2025, THIS_YEAR)
+    book(now / "02.xlsx", 2025, {"DonThu": letters(5, D(2025, 2, 1))}, name="Tấn Hưng")
+    book(before / "so_cu.xlsx", 2024, LAST_YEAR, name="xã TÂN HƯNG", province="TP. Hải Phòng")
+    result = runner.invoke(app, batch_args(now, before, out))
+    assert result.exit_code == 0, result.output
+    text = flat(result.output)
+    assert "Đã lập 2/2 báo cáo; 0 sổ lỗi." in text
+    assert "So sánh với cùng kỳ: 1/2 đơn vị có sổ năm trước; chưa so sánh: Xã Tấn Hưng." in text
+    _, rows, notes = _summary(out / "tong_hop_q1_2025.xlsx")
+    assert _three(rows["01.xlsx"], "Đơn thư", "Tiếp nhận") == [27, 30, -3]
+    assert _three(rows["02.xlsx"], "Đơn thư", "Tiếp nhận") == [5, None, None]
+    assert (notes["02.xlsx"]["Đơn vị"], notes["02.xlsx"]["Trạng thái"]) == ("Xã Tấn Hưng", "Đã lập")
 
 
 Cells = dict[tuple[str, str, str], Any]

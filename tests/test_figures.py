@@ -146,6 +146,18 @@ def test_unit_kind_and_default_issuer(kind: str, label: str, issuer: str) -> Non
     assert result.documents[0].issuer == issuer
 
 
+def test_default_issuer_never_repeats_the_kind() -> None:
+    """A clerk who types "Xã Tân Hưng" as the name: the issuer is "UBND xã Tân Hưng"."""
+    result = compute_figures(
+        CommuneData(
+            info=info(name="Xã Tân Hưng", kind="Xã"),
+            documents=(document("17/KH-UBND", D(2024, 2, 22)),),
+        ),
+        NINE_MONTHS,
+    )
+    assert result.documents[0].issuer == "UBND xã Tân Hưng"
+
+
 def test_profile() -> None:
     profile = figures(
         info=info(

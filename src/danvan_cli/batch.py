@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from danvan_cli.batch_pool import Workers
     from danvan_cli.batch_year import UnitSeen
     from danvan_cli.build import BuildOptions, PeriodRequest
-    from danvan_cli.figures import UnitKey
     from danvan_cli.models import UnitInfo
     from danvan_cli.pdf import Converted
     from danvan_cli.render import ReportTemplate
@@ -185,18 +184,18 @@ class BatchOutcome:
 @dataclass(frozen=True)
 class PreviousWorkbooks:
     """Last year's workbooks of a folder (``--so-sanh DIR``), by unit and year: each matched
-    to its commune by the unit's name, kind and province read from its ThongTin (folded),
-    never by its file name."""
+    to its commune by the unit's name, kind and province read from its ThongTin, by the rule
+    that finds duplicates (unit_identity.py), never by its file name."""
 
     folder: Path
-    found: dict[tuple[UnitKey, int], tuple[Path, ...]]
+    found: dict[tuple[UnitIdentity, int], tuple[Path, ...]]
     unreadable: tuple[Path, ...] = ()  # no readable ThongTin: matched to nobody
 
     def match(self, info: UnitInfo, year: int) -> tuple[Path | None, str]:
         """The workbook of ``info``'s unit for ``year``, or None and why (a note)."""
-        from danvan_cli.figures import unit_key
+        from danvan_cli.unit_identity import identity_of
 
-        paths = self.found.get((unit_key(info), year), ())
+        paths = self.found.get((identity_of(info), year), ())
         if len(paths) == 1:
             return paths[0], ""
         if not paths:
@@ -214,15 +213,15 @@ class PreviousWorkbooks:
 def find_previous(folder: Path) -> PreviousWorkbooks:
     """Index the workbooks of ``folder`` by unit and year, reading only their ThongTin."""
     from danvan_cli.batch_inputs import find_sources
-    from danvan_cli.figures import unit_key
     from danvan_cli.reading import read_unit
+    from danvan_cli.unit_identity import identity_of
 
     if not folder.is_dir():
         raise UsageError(
             f"--so-sanh «{folder}»: không có thư mục này (với batch, --so-sanh là thư mục chứa "
             "sổ năm trước của các xã, phường)."
         )
-    found: dict[tuple[UnitKey, int], list[Path]] = {}
+    found: dict[tuple[UnitIdentity, int], list[Path]] = {}
     unreadable: list[Path] = []
     for source in find_sources([folder]).found:  # danvan's own outputs left out
         path = source.path
@@ -230,7 +229,7 @@ def find_previous(folder: Path) -> PreviousWorkbooks:
         if info is None:
             unreadable.append(path)
         else:
-            found.setdefault((unit_key(info), info.year), []).append(path)
+            found.setdefault((identity_of(info), info.year), []).append(path)
     return PreviousWorkbooks(
         folder, {key: tuple(paths) for key, paths in found.items()}, tuple(unreadable)
     )

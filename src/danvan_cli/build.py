@@ -358,9 +358,15 @@ def slug(text: str) -> str:
 
 
 def default_output_name(computed: Computed) -> str:
+    from danvan_cli.unit_identity import unit_title
+
     info = computed.data.info
-    unit = slug(f"{info.kind} {info.name}")
-    return f"bao_cao_dan_van_{unit}_{computed.period.code}_{computed.period.year}.docx"
+    return report_name(unit_title(info.name, info.kind), computed.period.code, computed.period.year)
+
+
+def report_name(title: str, code: str, year: int) -> str:
+    """``bao_cao_dan_van_xa_tan_hung_9m_2024.docx`` for ``Xã Tân Hưng`` (unit_title)."""
+    return f"bao_cao_dan_van_{slug(title)}_{code}_{year}.docx"
 
 
 OUTPUT_OPTION = "-o"

@@ -16,10 +16,10 @@ from danvan_cli.figures import (
     PreviousFigures,
     bare_unit_name,
     province_parts,
-    unit_key,
     unit_kind_label,
 )
 from danvan_cli.models import UnitInfo
+from danvan_cli.unit_identity import identity_of
 from danvan_cli.vietnamese import format_count, format_decimal, group_thousands
 
 COMPARISON_ROLE = "Sổ so sánh (năm trước)"
@@ -55,10 +55,11 @@ def _title(info: UnitInfo) -> str:
 
 
 def check_comparable(current: UnitInfo, year: int, previous: UnitInfo, path: Path) -> None:
-    """Refuse last year's workbook at ``path`` when it is another unit's (name, kind and
-    province compared folded) or its ``Năm`` is not ``year - 1`` (``year``: the report's)."""
+    """Refuse last year's workbook at ``path`` when it is another unit's (unit_identity.py:
+    spelling aside, tone marks count) or its ``Năm`` is not ``year - 1`` (``year``: the
+    report's)."""
     name = path.name
-    if unit_key(previous) != unit_key(current):
+    if identity_of(previous) != identity_of(current):
         raise InvalidWorkbookError(
             f"{COMPARISON_ROLE} «{name}» là sổ của {_title(previous)}, không phải của "
             f"{_title(current)}: cần sổ năm {year - 1} của chính đơn vị này."

@@ -236,7 +236,8 @@ def unit_kind_label(kind: str) -> str:
 
 def default_issuer(info: UnitInfo) -> str:
     """``UBND xã Tân Hưng``, ``UBND phường X``, ``UBND thị trấn X``, ``UBND đặc khu X``."""
-    return f"UBND {unit_kind_label(info.kind).lower()} {info.name}"
+    kind = unit_kind_label(info.kind)
+    return f"UBND {kind.lower()} {bare_unit_name(info.name, kind)}"
 
 
 def bare_unit_name(name: str, kind: str) -> str:
@@ -271,21 +272,6 @@ def province_parts(text: str) -> tuple[str, str]:
             return name, word + name
     word = "thành phố " if fold(province) in _CITIES else "tỉnh "
     return province, word + province
-
-
-UnitKey = tuple[str, str, str]
-
-
-def unit_key(info: UnitInfo) -> UnitKey:
-    """What makes two workbooks the same unit's: name, kind and province, folded (case,
-    diacritics and spacing ignored; ``Xã Tân Hưng`` is ``Tân Hưng``, ``TP. Hải Phòng`` is
-    ``Hải Phòng``)."""
-    kind = unit_kind_label(info.kind)
-    return (
-        fold(bare_unit_name(info.name, kind)),
-        fold(kind),
-        fold(province_parts(info.province)[0]),
-    )
 
 
 def unit_figures(info: UnitInfo) -> UnitFigures:

@@ -1,18 +1,22 @@
-"""When two workbooks are the same unit's, as a batch judges duplicates (SPEC §5), and how a
-unit is named on screen and in the summary. Pure: no I/O.
+"""When two workbooks are the same unit's (SPEC §5): a batch's duplicates, last year's workbook
+matched to its commune (``batch --so-sanh``) or checked (``build --so-sanh``); and how a unit is
+named on screen, in the summary and in a report's file name. Pure: no I/O.
 
 Spelling does not make two units: NFC or NFD, case, spacing, the kind repeated in the name
 (``Xã Tân Hưng`` with kind ``Xã``) and the province's prefix (``TP. Hải Phòng``, ``thành phố
 Hải Phòng``, ``tỉnh Nam Định``) are all ignored. Tone marks are not: Thanh Lợi and Thành Lợi
-are two communes. (``figures.unit_key``, which matches last year's workbook, folds tone marks
-too.)
+are two communes.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from danvan_cli.figures import bare_unit_name, province_parts, unit_kind_label
+
+if TYPE_CHECKING:
+    from danvan_cli.models import UnitInfo
 
 UnitIdentity = tuple[str, str, str]
 """(name without its kind, kind, province without its prefix), each NFC, casefolded and with
@@ -28,6 +32,11 @@ def unit_identity(name: str, kind: str, province: str) -> UnitIdentity:
         _key(label),
         _key(province_parts(_nfc(province))[0]),
     )
+
+
+def identity_of(info: UnitInfo) -> UnitIdentity:
+    """The identity of the unit a workbook's ThongTin describes."""
+    return unit_identity(info.name, info.kind, info.province)
 
 
 def unit_title(name: str, kind: str) -> str:
