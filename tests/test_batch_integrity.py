@@ -281,27 +281,27 @@ def test_the_summary_never_replaces_an_input(
     assert sha256(workbook) == kept
 
 
+@pytest.mark.parametrize("force", [["--force"], []])
 def test_a_report_never_replaces_an_input_named_on_the_command_line(
-    tmp_path: Path, cli: CliRunner
+    force: list[str], tmp_path: Path, cli: CliRunner
 ) -> None:
+    """Any file may be named as an input: one that bears a report's name, in the output folder,
+    is refused before any work, nothing written."""
     inputs, out = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
     out.mkdir()
     shutil.copy(SAMPLE, inputs / "tan_hung_2024.xlsx")
-    named = out / SAMPLE_REPORT  # any file may be named as an input
+    named = out / SAMPLE_REPORT
     named.write_bytes(b"notes kept by hand")
-    result = _batch(cli, inputs, named, "-o", out, "--force")
+    result = _batch(cli, inputs, named, "-o", out, *force)
     assert result.exit_code == 1
-    assert named.read_bytes() == b"notes kept by hand"
-    _, rows, _ = _summary_rows(out / "tong_hop_9m_2024.xlsx")
-    row = rows["tan_hung_2024.xlsx"]
-    assert (row["Trạng thái"], row["Lý do, ghi chú"]) == (
-        "Lỗi",
-        f"Không ghi được báo cáo «{named}»: đó chính là sổ «{named}» mà lần chạy này đọc vào, "
-        "và danvan không bao giờ ghi đè sổ đầu vào (kể cả khi có --force). Đổi tên sổ đó hoặc "
-        "chọn thư mục ra khác bằng -o, rồi chạy lại.",
+    assert flat(result.output) == (
+        f"Lỗi: Không ghi được báo cáo «{named}»: đó chính là sổ «{named}» mà lần chạy này đọc "
+        "vào, và danvan không bao giờ ghi đè sổ đầu vào (kể cả khi có --force). Đổi tên sổ đó "
+        "hoặc chọn thư mục ra khác bằng -o, rồi chạy lại."
     )
-    assert all(value is None for value in row["figures"].values())
+    assert named.read_bytes() == b"notes kept by hand"
+    assert _listing(tmp_path) == ["in/tan_hung_2024.xlsx", f"out/{SAMPLE_REPORT}"]
 
 
 # --- 5. a folder where an output goes ----------------------------------------------------------

@@ -160,6 +160,27 @@ def test_no_pdf_written_at_all_fails_the_batch_and_keeps_the_report(
     assert total["figures"]["reception.visits"] == SAMPLE_VISITS
 
 
+def test_a_pdf_never_replaces_an_input(tmp_path: Path, office: dict[str, Any]) -> None:
+    """A file named as an input that bears a report's PDF name: refused before any work,
+    whatever --force says; LibreOffice never started."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    out.mkdir()
+    shutil.copy(SAMPLE, inputs / "tan_hung_2024.xlsx")
+    named = (out / SAMPLE_REPORT).with_suffix(".pdf")
+    named.write_bytes(b"%PDF- signed copy")
+    result = _batch(office["env"], inputs, named, "-o", out, "--force")
+    assert result.exit_code == 1
+    assert flat(result.output) == (
+        f"Lỗi: Không ghi được tệp PDF «{named}»: đó chính là sổ «{named}» mà lần chạy này đọc "
+        "vào, và danvan không bao giờ ghi đè sổ đầu vào (kể cả khi có --force). Đổi tên sổ đó "
+        "hoặc chọn thư mục ra khác bằng -o, rồi chạy lại."
+    )
+    assert named.read_bytes() == b"%PDF- signed copy"
+    assert [p.name for p in out.iterdir()] == [named.name]
+    assert _calls(office) == []
+
+
 def test_a_stalled_libreoffice_is_stopped_and_no_half_pdf_is_kept(
     tmp_path: Path, office: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

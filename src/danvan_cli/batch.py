@@ -557,7 +557,8 @@ def run_batch(
     """Build one report per workbook found in ``inputs`` into ``out_dir``, in parallel, then
     write the summary workbook; print nothing. Raises DanvanError before any work, having
     written nothing (an input that does not exist, no workbook found, ``out_dir`` a file, a
-    summary that may not be written, a broken template, no such ``compare`` folder);
+    summary that may not be written, a report or PDF that would be one of the inputs, a broken
+    template, no such ``compare`` folder);
     afterwards every problem is in the outcome. ``compare``: the folder of last year's
     workbooks, each compared with its own commune.
 
@@ -598,6 +599,7 @@ def run_batch(
         seen = _read_units(workers, sources.found, report)
         year = _decide_year(seen, request)
         _check_summary(out_dir, replace(request, year=year), options.force, files)
+        _check_reports(out_dir, request, year, seen, options.pdf, files)
         _make_folder(out_dir)
         writer = _ReportWriter(out_dir, options, files)
         _render_all(workers, sources.found, seen, year, job, template, writer, report)
@@ -698,6 +700,36 @@ def _check_summary(out_dir: Path, request: PeriodRequest, force: bool, inputs: I
     from danvan_cli.summary import ensure_summary_writable, summary_name
 
     ensure_summary_writable(out_dir / summary_name(request, []), force, inputs)
+
+
+def _check_reports(
+    out_dir: Path,
+    request: PeriodRequest,
+    year: int | None,
+    seen: Sequence[UnitSeen | None],
+    pdf: bool,
+    inputs: InputFiles,
+) -> None:
+    """Refuse, before any work, a batch whose report (or PDF) would be one of its inputs: each
+    report's name is known from its workbook's ThongTin once the year is (a name changed to
+    keep two communes apart is checked again as it is written)."""
+    from danvan_cli.batch_inputs import output_refusal
+    from danvan_cli.build import report_name
+
+    if year is None:
+        return
+    try:
+        code = replace(request, year=year).resolve(year).code
+    except DanvanError:  # each workbook fails with it, said in the table
+        return
+    for found in seen:
+        if found is None or found.year != year:
+            continue
+        report = out_dir / report_name(found.unit, code, year)
+        outputs = [(report, "báo cáo")] + ([(report.with_suffix(".pdf"), "tệp PDF")] if pdf else [])
+        for path, what in outputs:
+            if inputs.find(path) is not None:
+                raise DanvanError(output_refusal(path, what, inputs))
 
 
 def _write_summary(
