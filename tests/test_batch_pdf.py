@@ -1,7 +1,8 @@
 """``danvan batch --pdf`` (SPEC §5, §7): LibreOffice starts once for the whole batch, each PDF is
 written whole and atomically beside its report, never replacing a file without --force; a report
-whose conversion failed is listed as such on screen and in the summary; a missing LibreOffice
-stops the batch before anything is written.
+whose conversion failed is listed as such on screen and in the summary and fails the batch; with
+LibreOffice missing, or no PDF written at all, the reports are still written and listed, then
+one clear message, exit 1.
 
 Most tests run a stand-in ``soffice`` (a small script first on PATH) that logs how it was called
 and converts, fails, truncates or hangs on purpose; one runs the real LibreOffice when present.
@@ -111,6 +112,7 @@ def test_a_failed_conversion_is_listed_on_screen_and_in_the_summary(
     inputs, out = _communes(tmp_path / "in"), tmp_path / "out"
     result = _batch(office["env"], inputs, "-o", out, FAKE_FAIL="xa_lac_trach")
     assert result.exit_code == 1, result.output  # a PDF asked for and not written (SPEC §5)
+    assert "Không xuất được PDF nào" not in result.output  # some were: each failure is listed
     text = flat(result.stdout)
     assert (
         "Đã xuất PDF cho 2/3 báo cáo mới lập; 1 báo cáo chưa có PDF (lý do ghi bên cạnh báo cáo "
@@ -145,6 +147,11 @@ def test_no_pdf_written_at_all_fails_the_batch_and_keeps_the_report(
         "Đã lập 1/1 báo cáo; 0 sổ lỗi. Đã xuất PDF cho 0/1 báo cáo mới lập; 1 báo cáo chưa có PDF "
         "(lý do ghi bên cạnh báo cáo đó; tệp .docx vẫn giữ)."
     ) in text
+    assert flat(result.stderr) == (
+        "Lỗi: Không xuất được PDF nào: 1 báo cáo mới lập vẫn có tệp .docx (liệt kê ở trên) nhưng "
+        "chưa có PDF nào (LibreOffice không xuất được PDF của báo cáo). Thử mở một báo cáo bằng "
+        "LibreOffice rồi lưu thành PDF để xem lỗi, hoặc mở báo cáo bằng Word rồi lưu thành PDF."
+    )
     note = "Không xuất được PDF: LibreOffice không xuất được PDF của báo cáo."
     assert [row[3:] for row in _table_rows(result.stdout)[1:]] == [
         ["Đã lập chưa có PDF", f"{SAMPLE_REPORT} {note}"]
@@ -200,18 +207,37 @@ def test_a_stalled_libreoffice_is_stopped_and_no_half_pdf_is_kept(
     assert _leftovers(out) == []
 
 
-def test_without_libreoffice_nothing_is_written(tmp_path: Path) -> None:
+def test_without_libreoffice_the_reports_are_written_and_the_batch_fails(tmp_path: Path) -> None:
+    """As ``build --pdf``: the .docx are written and listed, then one clear message; exit 1."""
     inputs, out = _communes(tmp_path / "in", 2), tmp_path / "out"
     empty = tmp_path / "bin"
     empty.mkdir()
-    result = _batch({"PATH": str(empty), "COLUMNS": "250"}, inputs, "-o", out)
+    result = _batch({"PATH": str(empty), "COLUMNS": "250", "NO_COLOR": "1"}, inputs, "-o", out)
     assert result.exit_code == 1
-    assert flat(result.output) == (
-        "Lỗi: Không tìm thấy LibreOffice để xuất PDF (cần lệnh soffice hoặc libreoffice); chưa "
-        "lập báo cáo nào. Cài LibreOffice, hoặc chạy lại không có --pdf để chỉ lập các báo cáo "
-        ".docx (mở bằng Word rồi lưu thành PDF)."
+    assert (
+        "Đã lập 2/2 báo cáo; 0 sổ lỗi. Đã xuất PDF cho 0/2 báo cáo mới lập; 2 báo cáo chưa có "
+        in (flat(result.stdout))
     )
-    assert not out.exists()
+    reports = sorted(p.name for p in out.glob("*.docx"))
+    assert len(reports) == 2
+    note = "Chưa có PDF: không tìm thấy LibreOffice."
+    shown = _table_rows(result.stdout)[1:]
+    assert [row[3:] for row in shown] == [
+        ["Đã lập chưa có PDF", f"{name} {note}"] for name in reports
+    ]
+    assert flat(result.stderr) == (
+        "Lỗi: Không tìm thấy LibreOffice để xuất PDF (cần lệnh soffice hoặc libreoffice): 2 báo "
+        "cáo mới lập vẫn có tệp .docx (liệt kê ở trên) nhưng chưa có PDF nào. Mở từng báo cáo "
+        "bằng Word rồi lưu thành PDF, hoặc cài LibreOffice rồi chạy lại với --pdf --force "
+        "(--force ghi lại các báo cáo này: những chỗ đã sửa tay sẽ mất)."
+    )
+    assert sorted(p.name for p in out.iterdir()) == [*reports, "tong_hop_9m_2024.xlsx"]
+    _, rows, total = _summary_rows(out / "tong_hop_9m_2024.xlsx")
+    assert [(row["Trạng thái"], row["Lý do, ghi chú"]) for row in rows.values()] == [
+        ("Đã lập", note),
+        ("Đã lập", note),
+    ]
+    assert str(total["Đơn vị"]) == "Tổng cộng (2 đơn vị)"
 
 
 def test_an_old_pdf_is_never_replaced_without_force(tmp_path: Path, office: dict[str, Any]) -> None:

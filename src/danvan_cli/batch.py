@@ -138,6 +138,7 @@ class BatchOutcome:
     failed: list[CommuneResult]  # duplicates and errors
     summary_path: Path | None
     summary_error: DanvanError | None = None
+    pdf_error: str = ""  # PDFs were asked for and none could be written: why, what to do
     skipped: list[Skipped] = field(default_factory=list)  # danvan's own outputs, not read
     out_dir: Path | None = None
     pdf: bool = False  # PDFs were asked for
@@ -165,7 +166,7 @@ class BatchOutcome:
     def complete(self) -> bool:
         """Every workbook of the batch's year has its report (and its PDF when asked) and the
         summary is written: else the batch exits 1 (SPEC §5)."""
-        return not (self.failed or self.without_pdf or self.summary_error)
+        return not (self.failed or self.without_pdf or self.pdf_error or self.summary_error)
 
     def count(self, status: str) -> int:
         return sum(1 for result in self.results if result.status == status)
@@ -570,7 +571,7 @@ def run_batch(
     as on Windows."""
     from danvan_cli.batch_inputs import InputFiles, find_sources
     from danvan_cli.batch_pool import worker_pool
-    from danvan_cli.pdf import require_libreoffice
+    from danvan_cli.render import find_libreoffice
 
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(
@@ -581,7 +582,7 @@ def run_batch(
     if not sources.found:
         raise DanvanError(_nothing_found(inputs, len(sources.skipped)))
     previous = find_previous(compare) if compare is not None else None
-    office = require_libreoffice() if options.pdf else None
+    office = find_libreoffice() if options.pdf else None  # missing: the .docx still written
     template, template_warnings = _checked_template(options.template)
     job = _Job(
         request=request,
@@ -604,8 +605,9 @@ def run_batch(
         writer = _ReportWriter(out_dir, options, files)
         _render_all(workers, sources.found, seen, year, job, template, writer, report)
     results = [writer.results[position] for position in range(len(sources.found))]
-    if office is not None:
-        results = _with_pdfs(results, office, options.force, report)
+    pdf_error = ""
+    if options.pdf:
+        results, pdf_error = _with_pdfs(results, office, options.force, report)
     outcome = BatchOutcome(
         results=results,
         failed=[r for r in results if r.status in FAILED_STATUSES],
@@ -615,6 +617,7 @@ def run_batch(
         pdf=options.pdf,
         previous=job.previous,
         template_warnings=template_warnings,
+        pdf_error=pdf_error,
         year=year,
         year_asked=request.year is not None,
         year_counts=dict(Counter(found.year for found in seen if found is not None)),
@@ -756,17 +759,26 @@ def _write_summary(
 
 
 def _with_pdfs(
-    results: list[CommuneResult], office: str, force: bool, progress: Progress
-) -> list[CommuneResult]:
-    """The reports written by this run, converted by one LibreOffice run. A report without its
+    results: list[CommuneResult], office: str | None, force: bool, progress: Progress
+) -> tuple[list[CommuneResult], str]:
+    """The reports written by this run, converted by one LibreOffice run (``office``; None when
+    it is not installed), and why no PDF at all could be written, or "". A report without its
     PDF is kept, with a note, and fails the batch (SPEC §5: a PDF asked for and not written is
     a failure); it becomes a failed workbook when an old PDF that no longer matches stays
     beside it."""
-    from danvan_cli.pdf import convert_reports
+    from danvan_cli.pdf import NO_OFFICE_NOTE, convert_reports, no_pdf_at_all
 
     built = [r.output for r in results if r.status == STATUS_OK and r.output is not None]
     if not built:
-        return results
+        return results, ""
+    if office is None:
+        missing = [
+            replace(r, note=_join(r.note, NO_OFFICE_NOTE), pdf_missing=True)
+            if r.status == STATUS_OK and r.output is not None
+            else r
+            for r in results
+        ]
+        return missing, no_pdf_at_all(len(built), office_found=False)
     progress(0, len(built), STAGE_PDF)
     converted = {
         c.docx: c
@@ -774,12 +786,16 @@ def _with_pdfs(
             office, built, force, lambda done: progress(done, len(built), STAGE_PDF)
         )
     }
-    return [
+    results = [
         _with_pdf(result, converted[result.output], force)
         if result.status == STATUS_OK and result.output in converted
         else result
         for result in results
     ]
+    if any(c.pdf is not None for c in converted.values()):
+        return results, ""
+    problem = next((c.problem for c in converted.values() if c.problem), "")
+    return results, no_pdf_at_all(len(built), office_found=True, problem=problem.rstrip("."))
 
 
 def _with_pdf(result: CommuneResult, converted: Converted, force: bool) -> CommuneResult:

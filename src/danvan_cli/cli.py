@@ -618,6 +618,8 @@ def batch(
     for warning in outcome.template_warnings:
         _warn(warning)
     print_batch(outcome)
+    if outcome.pdf_error:  # no PDF at all: said once, after the table of reports
+        _print_error(outcome.pdf_error)
     if outcome.summary_error is not None:
         raise outcome.summary_error
     if not outcome.complete:  # a workbook failed or a PDF asked for is missing

@@ -39,18 +39,24 @@ class Converted:
     problem: str = ""
 
 
-def require_libreoffice() -> str:
-    """LibreOffice's program, or a DanvanError saying how to do without it."""
-    from danvan_cli.render import find_libreoffice
+NO_OFFICE_NOTE = "Chưa có PDF: không tìm thấy LibreOffice."
+"""A report's note when LibreOffice is missing (the batch says what to do once, at the end)."""
 
-    office = find_libreoffice()
-    if office is None:
-        raise DanvanError(
-            "Không tìm thấy LibreOffice để xuất PDF (cần lệnh soffice hoặc libreoffice); chưa "
-            "lập báo cáo nào. Cài LibreOffice, hoặc chạy lại không có --pdf để chỉ lập các báo "
-            "cáo .docx (mở bằng Word rồi lưu thành PDF)."
+
+def no_pdf_at_all(reports: int, office_found: bool, problem: str = "") -> str:
+    """Why a batch asked for PDFs produced none of its ``reports``, and what to do: said once,
+    after the table that lists the reports (their .docx are written)."""
+    kept = f"{reports} báo cáo mới lập vẫn có tệp .docx (liệt kê ở trên) nhưng chưa có PDF nào"
+    if not office_found:
+        return (
+            f"Không tìm thấy LibreOffice để xuất PDF (cần lệnh soffice hoặc libreoffice): {kept}. "
+            "Mở từng báo cáo bằng Word rồi lưu thành PDF, hoặc cài LibreOffice rồi chạy lại với "
+            "--pdf --force (--force ghi lại các báo cáo này: những chỗ đã sửa tay sẽ mất)."
         )
-    return office
+    return (
+        f"Không xuất được PDF nào: {kept} ({problem}). Thử mở một báo cáo bằng LibreOffice rồi "
+        "lưu thành PDF để xem lỗi, hoặc mở báo cáo bằng Word rồi lưu thành PDF."
+    )
 
 
 def convert_reports(
