@@ -215,9 +215,9 @@ def test_without_libreoffice_the_reports_are_written_and_the_batch_fails(tmp_pat
     result = _batch({"PATH": str(empty), "COLUMNS": "250", "NO_COLOR": "1"}, inputs, "-o", out)
     assert result.exit_code == 1
     assert (
-        "Đã lập 2/2 báo cáo; 0 sổ lỗi. Đã xuất PDF cho 0/2 báo cáo mới lập; 2 báo cáo chưa có "
-        in (flat(result.stdout))
-    )
+        "Đã lập 2/2 báo cáo; 0 sổ lỗi. Đã xuất PDF cho 0/2 báo cáo mới lập; 2 báo cáo chưa có PDF "
+        "(lý do ghi bên cạnh báo cáo đó; tệp .docx vẫn giữ)."
+    ) in flat(result.stdout)
     reports = sorted(p.name for p in out.glob("*.docx"))
     assert len(reports) == 2
     note = "Chưa có PDF: không tìm thấy LibreOffice."
