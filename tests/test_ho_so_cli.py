@@ -120,7 +120,7 @@ def test_danvan_toml_names_the_exports(
     shutil.copy(FAULTY, mine)
     result = invoke(runner, "figures", "--ho-so", mine)
     assert result.exit_code == 1
-    assert "Danh sách hồ sơ «khac.xlsx» có 8 lỗi, chưa lập được báo cáo:" in result.output
+    assert "Danh sách hồ sơ «khac.xlsx» có 8 lỗi, chưa tính được số liệu:" in result.output
 
 
 # --- validate -------------------------------------------------------------------------------

@@ -92,12 +92,20 @@ def resolve_workbook(
     )
 
 
+REPORT_BLOCKED = "chưa lập được báo cáo"
+FIGURES_BLOCKED = "chưa tính được số liệu"
+"""What errors hold up: the report (build, batch) or only the figures (``danvan figures``)."""
+
+
 def refusal(
-    report: Report, role: str = "Sổ", exports: Sequence[Report] = ()
+    report: Report,
+    role: str = "Sổ",
+    exports: Sequence[Report] = (),
+    blocked: str = REPORT_BLOCKED,
 ) -> InvalidWorkbookError:
     """The error for a workbook, or the per-dossier exports read with it (``--ho-so``), that
     hold errors, listing each one with its file and cell; ``role`` names the workbook in the
-    headline (last year's is ``Sổ so sánh (năm trước)``)."""
+    headline (last year's is ``Sổ so sánh (năm trước)``), ``blocked`` what cannot be done."""
     failed = [each for each in (report, *exports) if not each.ok]
     if failed == [report] and report.fatal:
         name = Path(report.file).name
@@ -112,7 +120,7 @@ def refusal(
         errors = each.errors[:MAX_LISTED_ERRORS]
         count = each.error_count  # issues past checks.MAX_ISSUES included
         what = role if each is report else "Danh sách hồ sơ"
-        lines.append(f"{what} «{name}» có {count} lỗi, chưa lập được báo cáo:")
+        lines.append(f"{what} «{name}» có {count} lỗi, {blocked}:")
         for issue in errors:
             where = issue.ref or name
             column = f" ({issue.column})" if issue.column else ""
@@ -216,26 +224,27 @@ def compute_for(
     ho_so: Sequence[Path] = (),
     report_date: dt.date | None = None,
     date_option: bool = False,
+    blocked: str = REPORT_BLOCKED,
 ) -> Computed:
     """Read, check and compute (with the per-dossier exports ``ho_so``, if any); raise
     InvalidWorkbookError when the workbook or an export holds errors. With ``compare`` (last
     year's workbook), the figures gain the same period of last year. The warnings about data
     that may not cover the period (coverage.py) are added to the report, said in full by
     ``warnings``; ``report_date`` (build, batch) is the date the report will carry,
-    ``date_option`` whether it came from ``--date``."""
+    ``date_option`` whether it came from ``--date``; ``blocked`` is what errors hold up."""
     from danvan_cli.coverage import coverage_issues
     from danvan_cli.figures import compute_figures
     from danvan_cli.reading import load
 
     loaded = load(path, ho_so=ho_so)
     if loaded.data is None:
-        raise refusal(loaded.report, exports=loaded.exports)
+        raise refusal(loaded.report, exports=loaded.exports, blocked=blocked)
     period = request.resolve(loaded.data.info.year)
     figures = compute_figures(loaded.data, period)
     loaded.report.issues.extend(coverage_issues(loaded.coverage, period, report_date, date_option))
     exports = tuple(loaded.exports)
     computed = Computed(path, loaded.data, period, figures, loaded.report, exports=exports)
-    return with_previous(computed, compare) if compare is not None else computed
+    return with_previous(computed, compare, blocked) if compare is not None else computed
 
 
 PREVIOUS_COVERAGE = ("log-ends-early", "log-starts-late", "month-missing", "no-data")
@@ -243,7 +252,7 @@ PREVIOUS_COVERAGE = ("log-ends-early", "log-starts-late", "month-missing", "no-d
 report's date are no concern of a comparison)."""
 
 
-def with_previous(computed: Computed, path: Path) -> Computed:
+def with_previous(computed: Computed, path: Path, blocked: str = REPORT_BLOCKED) -> Computed:
     """``computed`` with last year's figures from the workbook at ``path``, read and checked
     like the report's own (its errors refuse, naming it) and computed by the same code for
     the same period one year earlier. The current figures are left as they are."""
@@ -255,7 +264,7 @@ def with_previous(computed: Computed, path: Path) -> Computed:
 
     loaded = load(path)
     if loaded.data is None:
-        raise refusal(loaded.report, COMPARISON_ROLE)
+        raise refusal(loaded.report, COMPARISON_ROLE, blocked=blocked)
     check_comparable(computed.data.info, computed.period.year, loaded.data.info, path)
     period = previous_period(computed.period)
     previous = previous_figures(loaded.data, period)

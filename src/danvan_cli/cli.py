@@ -474,14 +474,15 @@ def figures(
     ho_so: HoSoOpt = None,
     _help: HelpOpt = False,
 ) -> None:
-    from danvan_cli.build import compute_for, resolve_workbook
+    from danvan_cli.build import FIGURES_BLOCKED, compute_for, resolve_workbook
     from danvan_cli.console import print_figures
 
     settings = _settings()
     path = resolve_workbook(file, settings)
     request = _period_request(settings, period, year, window, date_from, date_to)
     compare = _comparison(compare, file, settings)
-    result = compute_for(path, request, compare, _exports(settings, ho_so, file))
+    exports = _exports(settings, ho_so, file)
+    result = compute_for(path, request, compare, exports, blocked=FIGURES_BLOCKED)
     for warning in result.warnings:
         _warn(warning, stderr=True)
     if as_json:
