@@ -162,18 +162,21 @@ def test_json_escapes_what_a_terminal_acts_on() -> None:
 def test_bidi_in_a_workbook_never_reaches_the_terminal(
     runner: CliRunner, make_workbook: MakeWorkbook
 ) -> None:
-    header = ["Ngày tiếp", "Hình thức tiếp", "Số người", "Phân loại", f"Ghi{BIDI}chú riêng"]
+    # a near miss of a column's name: the header is quoted back (SPEC §6)
+    header = ["Ngày tiếp", "Hình thức tiếp", "Số người", "Phân loại", f"Lĩnh{BIDI} vự"]
     path = make_workbook({"TiepCongDan": [header]}, name=f"so{BIDI}.xlsx")
     text = runner.invoke(app, ["validate", str(path)])
     no_traceback(text)
-    assert "Cột «Ghichú riêng» không có trong mẫu, bị bỏ qua." in text.output
+    assert "Cột «Lĩnh vự» không có trong mẫu, bị bỏ qua; có phải «Lĩnh vực»?" in text.output
     assert not set(BIDI) & set(text.output)
     as_json = runner.invoke(app, ["validate", "--json", str(path)])
     assert not set(BIDI) & set(as_json.stdout)
     (report,) = json.loads(as_json.stdout)["files"]
     assert report["file"] == str(path)  # the exact name, escapes read back
     (unknown,) = [i for i in report["issues"] if i["code"] == "unknown-column"]
-    assert unknown["message"] == f"Cột «Ghi{BIDI}chú riêng» không có trong mẫu, bị bỏ qua."
+    assert unknown["message"] == (
+        f"Cột «Lĩnh{BIDI} vự» không có trong mẫu, bị bỏ qua; có phải «Lĩnh vực»?"
+    )
 
 
 def test_bidi_in_a_path_never_reaches_the_terminal(runner: CliRunner, tmp_path: Path) -> None:

@@ -415,7 +415,9 @@ def test_a_merged_group_row_over_the_column_names(tmp_path: Path) -> None:
     assert listed.channel == ("direct", "online")
 
 
-def test_a_column_name_unknown_under_a_group_is_named_with_its_group(tmp_path: Path) -> None:
+def test_a_column_name_unknown_under_a_group_is_pointed_at(tmp_path: Path) -> None:
+    """A name under a group that is no column's is pointed at by its cell, never quoted (it
+    may be anything, SPEC §6)."""
     header: list[str | None] = ["Mã hồ sơ", "Lĩnh vực", "Kênh nộp", "Ngày tiếp nhận"]
     header += ["Ngày có kết quả", "Trạng thái", "Thời gian", None]
     under: list[str | None] = [None] * 6 + ["Hẹn trả", "Ghi chú"]
@@ -424,14 +426,34 @@ def test_a_column_name_unknown_under_a_group_is_named_with_its_group(tmp_path: P
     path = write_export(tmp_path / "xuat.xlsx", [row], header=header, under=under)
     loaded = load_with(tmp_path, path)
     assert issues(loaded) == [
+        ("warning", "unknown-column", "DanhSach!H5", "Cột ở ô H5 không có trong mẫu, bị bỏ qua."),
+    ]
+    assert loaded.data is not None and loaded.data.dossier_list.due == (D(2024, 3, 5),)
+
+
+def test_a_misspelt_name_under_a_group_is_quoted_with_its_group(tmp_path: Path) -> None:
+    """A near miss is matched with its group above it (``Thời gian hẹn trả``) and quoted as
+    the clerk sees it, with the name it was likely meant to be."""
+    header: list[str | None] = ["Mã hồ sơ", "Lĩnh vực", "Kênh nộp", "Ngày tiếp nhận"]
+    header += ["Trạng thái", "Thời gian", None]
+    under: list[str | None] = [None] * 5 + ["Hẹn trảa", "Trả kết quả"]
+    row = ["HS-1", "Đất đai", "Trực tuyến", "01/03/2024", "Hoàn thành", "05/03/2024"]
+    path = write_export(tmp_path / "xuat.xlsx", [[*row, "04/03/2024"]], header=header, under=under)
+    loaded = load_with(tmp_path, path)
+    assert issues(loaded) == [
         (
             "warning",
             "unknown-column",
-            "DanhSach!H5",
-            "Cột «Thời gian / Ghi chú» không có trong mẫu, bị bỏ qua.",
+            "DanhSach!F5",
+            "Cột «Thời gian / Hẹn trảa» không có trong mẫu, bị bỏ qua; có phải «Ngày hẹn trả»?",
+        ),
+        (
+            "error",
+            "missing-column",
+            "DanhSach!A5",
+            "Trang «DanhSach» thiếu cột bắt buộc «Ngày hẹn trả».",
         ),
     ]
-    assert loaded.data is not None and loaded.data.dossier_list.due == (D(2024, 3, 5),)
 
 
 def test_the_export_sheet_is_found_whatever_its_name(tmp_path: Path) -> None:

@@ -288,7 +288,10 @@ def test_errors_point_at_the_rows_holding_personal_data(outputs: dict[str, str])
     assert ("DonThu", "A3", "bad-date") in located
     assert ("DonThu", "E3", "bad-bool") in located
     assert ("TiepCongDan", "O3", "unknown-column") in located
-    assert "«Thông tin thêm»" in outputs["good: validate"]
+    # a header is quoted only when it is a near miss of a column's name (SPEC §6)
+    assert "! TiepCongDan!O3 — cảnh báo: Cột ở ô O3 không có trong mẫu, bị bỏ qua." in " ".join(
+        outputs["good: validate"].split()
+    )
 
 
 def test_shifted_paste_is_described_at_its_cells(outputs: dict[str, str]) -> None:
@@ -314,3 +317,58 @@ def test_personal_columns_are_not_kept_after_reading(books: dict[str, Path]) -> 
     assert loaded.data is not None
     assert len(loaded.data.receptions) == 3 and len(loaded.data.petitions) == 2
     assert leaks(loaded.data.model_dump_json()) == []
+
+
+def test_headers_items_and_numbers_are_quoted_only_when_they_cannot_be_personal(
+    tmp_path: Path,
+) -> None:
+    """SPEC §6 holds for labels and numbers too: a header or a ThongTin item is quoted only
+    when it is a near miss of a name of the template (which is suggested), a duplicate of one,
+    or short number-like text; otherwise it is pointed at by its cell. A phone number typed
+    as the population is described by its count of digits, a plain large one quoted."""
+    info = [
+        *INFO_ROWS,  # rows 1-5
+        ["Trần Thị Mận, 0912 345 678", "ghi thêm"],
+        ["Số đảng viênn", 12],
+        ["Dân số", 912345678],
+        ["Diện tích (km²)", 12345],
+    ]
+    header = ["Ngày tiếp", "Hình thức tiếp", "Số người", "Phân loại"]
+    header += ["Nguyễn Văn Canary 001099012345", "Lĩnh vự", "2024", "Số người", "Nguyễn Tiếp"]
+    row = ["14/3/2024", "Thường xuyên", 1, "Kiến nghị", "a", "Đất đai", "b", 2, "c"]
+    path = write_workbook(tmp_path / "so.xlsx", {"ThongTin": info, "TiepCongDan": [header, row]})
+    result = CliRunner(env=ENV).invoke(app, ["validate", "--json", str(path)])
+    (report,) = json.loads(result.stdout)["files"]
+    codes = ("unknown-column", "unknown-item", "implausible-value")
+    said = {i["ref"]: i["message"] for i in report["issues"] if i["code"] in codes}
+    assert said == {
+        "ThongTin!A6": "Mục ở ô A6 không có trong mẫu, bị bỏ qua.",
+        "ThongTin!A7": "Mục «Số đảng viênn» không có trong mẫu, bị bỏ qua; có phải «Số đảng viên»?",
+        "ThongTin!B8": "Dân số ghi một số có 9 chữ số, quá lớn cho một đơn vị cấp xã; mật độ dân "
+        "số không được tính.",
+        "ThongTin!B9": "Diện tích ghi 12.345 km² không giống diện tích một đơn vị cấp xã (thường "
+        "từ 0,01 đến 10.000 km²); mật độ dân số không được tính.",
+        "TiepCongDan!E1": "Cột ở ô E1 không có trong mẫu, bị bỏ qua.",
+        "TiepCongDan!F1": "Cột «Lĩnh vự» không có trong mẫu, bị bỏ qua; có phải «Lĩnh vực»?",
+        "TiepCongDan!G1": "Cột «2024» không có trong mẫu, bị bỏ qua.",
+        "TiepCongDan!H1": "Cột «Số người» trùng tên với một cột trước, bị bỏ qua.",
+        "TiepCongDan!I1": "Cột ở ô I1 không có trong mẫu, bị bỏ qua.",  # a name, not a typo
+    }
+    annotated = tmp_path / "chu_thich.xlsx"
+    text = CliRunner(env=ENV).invoke(app, ["validate", str(path), "--annotate", str(annotated)])
+    assert text.exit_code == 0, text.output
+    book = openpyxl.load_workbook(annotated)
+    comments = {
+        f"{sheet.title}!{cell.coordinate}": cell.comment.text
+        for sheet in book
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.comment is not None
+    }
+    assert "Cột ở ô E1 không có trong mẫu, bị bỏ qua." in comments["TiepCongDan!E1"]
+    assert "một số có 9 chữ số" in comments["ThongTin!B8"]
+    for output in (result.stdout, text.output, "\n".join(comments.values())):
+        folded = fold(output)
+        for token in ("canary", "001099012345", "tranthiman", "0912345678", "912345678"):
+            assert token not in folded, token
+        assert "nguyentiep" not in folded

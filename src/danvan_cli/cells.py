@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic_core import ErrorDetails
 
-from danvan_cli.schema import Column, Kind
+from danvan_cli.schema import Column, Kind, Sheet
 from danvan_cli.vietnamese import (
     EXCEL_EPOCH,
     ParseError,
@@ -157,6 +157,10 @@ it may be quoted whatever its count of digits."""
 NEAR_MISS = 0.75
 """How alike a typed value and a listed choice must be (difflib ratio, folded) to be a near
 miss that may be quoted back."""
+LABEL_NEAR_MISS = 0.8
+"""How alike a header (or a ThongTin item) and a column's title or alias must be to be quoted
+back: a typo (``Lĩnh vự``, ``Mã vụ việcc``) is far above it, a person's name that happens to
+share letters with a title (``Nguyễn Tiếp`` and ``Ngày tiếp``, 0,78) below."""
 
 
 def quotable(column: Column, value: object) -> str | None:
@@ -171,39 +175,87 @@ def quotable(column: Column, value: object) -> str | None:
         text = number_text(value)
     else:
         text = text_of(value)
+    if number_like(text):
+        return text
     if len(text) <= 40 and _NUMBER_LIKE.match(text):
-        if sum(ch.isdigit() for ch in text) <= MAX_QUOTED_DIGITS or _DATE_LIKE.match(text):
-            return text
-        return None
+        return None  # too many digits: an ID or phone number, maybe
     if column.kind is Kind.CHOICE and near_miss(column, text) is not None:
         return text
     return None
 
 
+def number_like(text: str) -> bool:
+    """Digits with date or number punctuation, short enough not to be an ID or phone number
+    (a date with a time may have more digits): text that may be quoted."""
+    if len(text) > 40 or not _NUMBER_LIKE.match(text):
+        return False
+    return sum(ch.isdigit() for ch in text) <= MAX_QUOTED_DIGITS or bool(_DATE_LIKE.match(text))
+
+
+Names = tuple[tuple[str, str], ...]
+"""(the name to suggest, one spelling of it) pairs a typed text may be a near miss of: each
+choice's label, or each column's title with its title and each of its aliases."""
+
+
 def near_miss(column: Column, text: str) -> str | None:
     """The listed choice ``text`` was most likely meant to be, when it is close enough."""
+    return closest(text, _choice_names(column))
+
+
+def closest(text: str, names: Names, least: float = NEAR_MISS) -> str | None:
+    """The name of ``names`` that ``text`` was most likely meant to be, when one is close
+    enough (a ratio of at least ``least``, folded: case, marks, spaces and punctuation
+    aside)."""
     key = fold(text)
     if not key or len(key) > 40:
         return None
     best, score = None, 0.0
     letters = set(key)
-    for label, folded, folded_letters in _folded_choices(column):
-        # Cheap upper bounds of the ratio first (no letter in common, lengths too far apart):
-        # a column of garbage is ruled out without building a matcher for each value.
+    for name, folded, folded_letters, matcher in _matchers(names):
+        # Cheap upper bounds of the ratio first (no letter in common, lengths too far apart,
+        # too few letters in common): a column of garbage is ruled out before the costly
+        # ratio, and each name's matcher is built once.
+        bound = max(score, least)
         if letters.isdisjoint(folded_letters):
             continue
-        if 2 * min(len(key), len(folded)) / (len(key) + len(folded)) < max(score, NEAR_MISS):
+        if 2 * min(len(key), len(folded)) / (len(key) + len(folded)) < bound:
             continue
-        ratio = difflib.SequenceMatcher(None, key, folded).ratio()
+        matcher.set_seq1(key)
+        if matcher.quick_ratio() < bound:
+            continue
+        ratio = matcher.ratio()
         if ratio > score:
-            best, score = label, ratio
-    return best if score >= NEAR_MISS else None
+            best, score = name, ratio
+    return best if score >= least else None
 
 
 @functools.cache
-def _folded_choices(column: Column) -> tuple[tuple[str, str, frozenset[str]], ...]:
-    folded = [(choice.label, fold(choice.label)) for choice in column.choices]
-    return tuple((label, key, frozenset(key)) for label, key in folded)
+def _choice_names(column: Column) -> Names:
+    return tuple((choice.label, choice.label) for choice in column.choices)
+
+
+@functools.cache
+def column_names(sheet: Sheet) -> Names:
+    """Each column's title and aliases, to suggest the title a header (or a ThongTin item)
+    was likely meant to be."""
+    return tuple(
+        (column.title, name) for column in sheet.columns for name in (column.title, *column.aliases)
+    )
+
+
+@functools.cache
+def _matchers(
+    names: Names,
+) -> tuple[tuple[str, str, frozenset[str], difflib.SequenceMatcher[str]], ...]:
+    """Each name folded, its letters, and a matcher holding it as the second sequence (whose
+    index difflib builds once: only the typed text changes from one call to the next)."""
+    matchers = []
+    for name, spelling in names:
+        folded = fold(spelling)
+        if folded:
+            matcher = difflib.SequenceMatcher(None, "", folded)
+            matchers.append((name, folded, frozenset(folded), matcher))
+    return tuple(matchers)
 
 
 def describe(value: object) -> str:
@@ -227,6 +279,32 @@ def wrong(column: Column, value: object, reason: str) -> str:
     if shown is not None:
         return f"Giá trị «{shown}» {reason}."
     return f"{describe(value)}, {reason}."
+
+
+def shown_number(text: str, unit: str) -> str:
+    """A number from a cell as the report writes it (``text``) with its ``unit``, for a
+    message: ``6.000.000 người`` when it may be quoted, else described by its count of digits
+    (a phone or ID number pasted into a number cell is never repeated, SPEC §6)."""
+    if number_like(text):
+        return f"{text} {unit}"
+    return f"một số có {sum(ch.isdigit() for ch in text)} chữ số"
+
+
+def unknown_label(noun: str, value: object, ref: str, names: Names) -> str:
+    """The message about a header (``noun`` "Cột") or a ThongTin item ("Mục") that is not the
+    template's, at ``ref``. A label is quoted only when it cannot be personal data (SPEC §6):
+    a near miss of a known name (which is suggested), or short number-like text; any other is
+    pointed at by its cell: a shifted paste puts names into a header row too."""
+    text = text_of(value)
+    shown = text if len(text) <= 40 else text[:37] + "…"
+    meant = closest(text, names, LABEL_NEAR_MISS)
+    if meant is not None and fold(text) in {fold(spelling) for _, spelling in names}:
+        return f"{noun} «{shown}» trùng tên với một {noun.lower()} trước, bị bỏ qua."
+    if meant is not None:
+        return f"{noun} «{shown}» không có trong mẫu, bị bỏ qua; có phải «{meant}»?"
+    if number_like(text):
+        return f"{noun} «{text}» không có trong mẫu, bị bỏ qua."
+    return f"{noun} ở ô {ref} không có trong mẫu, bị bỏ qua."
 
 
 # --- pydantic's verdict on a row, in Vietnamese ----------------------------------------------

@@ -23,7 +23,18 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError, create_model
 from pydantic_core import ErrorDetails
 
 from danvan_cli import checks
-from danvan_cli.cells import BAD, BLANK, constraint_issue, converter, explain, judge, text_of
+from danvan_cli.cells import (
+    BAD,
+    BLANK,
+    column_names,
+    constraint_issue,
+    converter,
+    explain,
+    judge,
+    shown_number,
+    text_of,
+    unknown_label,
+)
 from danvan_cli.checks import DossierListPart, Report
 from danvan_cli.coverage import Coverage
 from danvan_cli.errors import UnreadableFileError
@@ -250,7 +261,7 @@ class _Reader:
         for ref, text in table.unknown_columns:
             self.report.add(
                 "unknown-column",
-                f"Cột «{_header_text(text)}» không có trong mẫu, bị bỏ qua.",
+                unknown_label("Cột", text, ref, column_names(spec)),
                 table.name,
                 ref,
             )
@@ -571,7 +582,7 @@ class _Reader:
             if column is None:
                 self.report.add(
                     "unknown-item",
-                    f"Mục «{_header_text(item_raw)}» không có trong mẫu, bị bỏ qua.",
+                    unknown_label("Mục", item_raw, item_ref, column_names(THONG_TIN)),
                     table.name,
                     item_ref,
                     "Mục",
@@ -638,19 +649,21 @@ class _Reader:
         """Profile values no commune has (a unit typed wrong, usually) are warned about."""
         low, high = PLAUSIBLE_AREA_KM2
         if info.area_km2 is not None and not low <= info.area_km2 <= high:
+            area = shown_number(_number(info.area_km2), "km²")
             self.report.add(
                 "implausible-value",
-                f"Diện tích {_number(info.area_km2)} km² không giống diện tích một đơn vị cấp "
-                f"xã (thường từ {low} đến {high:g} km²); mật độ dân số không được tính.",
+                f"Diện tích ghi {area} không giống diện tích một đơn vị cấp xã (thường từ "
+                f"{_number(low)} đến {_number(high)} km²); mật độ dân số không được tính.",
                 table.name,
                 cells.get("area_km2"),
                 THONG_TIN.column("area_km2").title,
             )
         if info.population is not None and info.population > PLAUSIBLE_POPULATION:
+            population = shown_number(_number(info.population), "người")
             self.report.add(
                 "implausible-value",
-                f"Dân số ghi {_number(info.population)} người, quá lớn cho một đơn vị cấp xã; "
-                "mật độ dân số không được tính.",
+                f"Dân số ghi {population}, quá lớn cho một đơn vị cấp xã; mật độ dân số không "
+                "được tính.",
                 table.name,
                 cells.get("population"),
                 THONG_TIN.column("population").title,
@@ -740,12 +753,6 @@ class _Reader:
 def _plain_year(value: object) -> int | None:
     """The workbook's year for date warnings, even when ThongTin has other errors."""
     return value if isinstance(value, int) and 1900 <= value <= 2100 else None
-
-
-def _header_text(value: object) -> str:
-    """A header or item label as the clerk typed it (labels, not data), cut to 40 letters."""
-    text = text_of(value)
-    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def _number(value: float) -> str:
