@@ -1,7 +1,8 @@
 """SPEC §7 targets for reading: `danvan --help` start-up, `danvan build` of the sample as a
 whole process, `danvan validate` of a 100.000-row reception log against python-calamine's bare
 read of the same sheet and its peak memory, and the same for a log whose rows disagree on the
-kind of their case (a warning on most rows: only the warnings shown are formatted).
+kind of their case (a warning on most rows: only the warnings shown are formatted) and a log
+whose every row has a different wrong kind (an error on every row).
 
 Run:  python benchmarks/bench_validate.py [--rows 100000] [--repeat 5] [--check]
 """
@@ -32,12 +33,18 @@ KINDS = ("Khiếu nại", "Tố cáo", "Kiến nghị", "Phản ánh")
 
 
 def make_log(
-    path: Path, rows: int, seed: int = 7, noisy: bool = False, mixed: bool = False
+    path: Path,
+    rows: int,
+    seed: int = 7,
+    noisy: bool = False,
+    mixed: bool = False,
+    bad_kinds: bool = False,
 ) -> None:
     """A large ward's workbook: ThongTin plus a TiepCongDan sheet of ``rows`` receptions.
     ``mixed``: each row's kind is drawn at random (the rows of one case disagree: a
     kind-mismatch warning on most rows, no error); ``noisy``: mixed, and every tenth row has
-    -1 people (an error)."""
+    -1 people (an error); ``bad_kinds``: every row's kind is a different text that is no
+    listed kind (an error on every row, each its own near-miss search when shown)."""
     mixed = mixed or noisy
     import openpyxl
 
@@ -69,7 +76,11 @@ def make_log(
                 "Cán bộ tiếp dân",
                 -1 if noisy and number % 10 == 0 else rng.randint(1, 6),
                 f"VV-{(case := rng.randrange(rows // (20 if mixed else 2))):06d}",
-                rng.choice(KINDS) if mixed else KINDS[case % len(KINDS)],
+                f"{rng.choice(KINDS)} {number}"
+                if bad_kinds
+                else rng.choice(KINDS)
+                if mixed
+                else KINDS[case % len(KINDS)],
                 rng.choice(("Đất đai", "Chính sách", "Môi trường")),
                 f"Công dân {number}",
                 f"Tổ {rng.randrange(40)}",
@@ -80,15 +91,17 @@ def make_log(
     book.save(path)
 
 
-def cached_log(rows: int, mixed: bool = False) -> Path:
-    """The generated log of ``rows`` receptions (``mixed``: a warning on most rows), made once
+def cached_log(rows: int, mixed: bool = False, bad_kinds: bool = False) -> Path:
+    """The generated log of ``rows`` receptions (``mixed``: a warning on most rows;
+    ``bad_kinds``: an error on every row, each row's kind a different wrong text), made once
     under _data/ and reused."""
     DATA.mkdir(exist_ok=True)
-    path = DATA / f"tiep_cong_dan_{'canh_bao_' if mixed else ''}{rows}_v2.xlsx"
+    variant = "loai_sai_" if bad_kinds else "canh_bao_" if mixed else ""
+    path = DATA / f"tiep_cong_dan_{variant}{rows}_v2.xlsx"
     if not path.exists():
         print(f"Tạo sổ {rows} dòng… ", end="", flush=True)
         temp = path.with_suffix(".tmp.xlsx")
-        make_log(temp, rows, seed=11 if mixed else 7, mixed=mixed)
+        make_log(temp, rows, seed=11 if mixed else 7, mixed=mixed, bad_kinds=bad_kinds)
         os.replace(temp, path)
         print("xong")
     return path
@@ -103,12 +116,15 @@ def bare_read(path: Path) -> None:
             pass
 
 
-def median_time(command: list[str], repeat: int, env: dict[str, str] | None = None) -> float:
+def median_time(
+    command: list[str], repeat: int, env: dict[str, str] | None = None, expect: int = 0
+) -> float:
+    """The median wall time of ``command``, which must exit with ``expect``."""
     times = []
     for _ in range(repeat):
         begin = time.perf_counter()
         done = subprocess.run(command, check=False, capture_output=True, env=env)
-        if done.returncode != 0:
+        if done.returncode != expect:
             sys.exit(
                 f"{' '.join(command)} thất bại ({done.returncode}):\n"
                 + done.stderr.decode(errors="replace")[-2000:]
@@ -190,6 +206,15 @@ def main() -> int:
     met.append(ratio <= 2.0)
     note = f"validate {mixed_time:.2f} s, calamine đọc trơn {bare:.2f} s, {args.rows} dòng"
     record("validate-100k-warnings", ratio, "×", "≤ 2×", met[-1], note)
+
+    wrong = cached_log(args.rows, bad_kinds=True)
+    bare = bare_median(wrong, args.repeat)
+    wrong_validate = [*danvan, "validate", str(wrong)]
+    wrong_time = median_time(wrong_validate, args.repeat, expect=1)
+    ratio = wrong_time / bare
+    met.append(ratio <= 2.0)
+    note = f"validate {wrong_time:.2f} s, calamine đọc trơn {bare:.2f} s, {args.rows} dòng"
+    record("validate-100k-errors", ratio, "×", "≤ 2×", met[-1], note)
 
     if not all(met):
         print("Chưa đạt mọi mục tiêu.")

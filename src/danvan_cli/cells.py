@@ -87,8 +87,15 @@ def parse_cell(column: Column, value: object) -> Any:
         return parse_bool(value)
     choice = column.choice_index.get(fold(text_of(value)))
     if choice is None:
-        raise ParseError("không có trong danh sách: " + ", ".join(column.choice_labels))
+        raise ParseError(_not_listed(column))
     return choice.key
+
+
+_fold = fold.__wrapped__
+
+
+def _not_listed(column: Column) -> str:
+    return "không có trong danh sách: " + ", ".join(column.choice_labels)
 
 
 def converter(column: Column, epoch: dt.date = EXCEL_EPOCH) -> Callable[[object], Any]:
@@ -109,6 +116,17 @@ def converter(column: Column, epoch: dt.date = EXCEL_EPOCH) -> Callable[[object]
             return parse_integer(raw)
 
         return count
+    if kind is Kind.CHOICE:  # why a value is not listed is worded once, not once a value
+        index, not_listed = column.choice_index, _not_listed(column)
+
+        def choose(raw: object) -> Any:
+            # Each distinct value comes here once: fold's cache would only churn.
+            choice = index.get(_fold(raw if type(raw) is str else text_of(raw)))
+            if choice is None:
+                raise ParseError(not_listed)
+            return choice.key
+
+        return choose
     return lambda raw: parse_cell(column, raw)
 
 
@@ -315,39 +333,51 @@ def _bound(value: object) -> str:
     return number_text(value) if isinstance(value, int | float) else str(value)
 
 
-def constraint_issue(column: Column, error: ErrorDetails) -> tuple[str, str]:
-    """(issue code, message) for a pydantic error on ``column``'s value."""
+def constraint_issue(column: Column, error: ErrorDetails) -> tuple[str, Callable[[], str]]:
+    """(issue code, what words its message) for a pydantic error on ``column``'s value: the
+    message is worded only when it is shown (it may look for a near miss)."""
     kind = error.get("type", "")
     context: dict[str, Any] = dict(error.get("ctx") or {})
     value = error.get("input")
-    if column.kind is Kind.YEAR:
-        return "bad-year", wrong(
-            column, value, "không phải năm hợp lệ (từ 1900 đến 2100, ví dụ 2024)"
-        )
-    if column.kind is Kind.MONTH:
-        return "bad-month", wrong(column, value, "không phải tháng (từ 1 đến 12)")
-    numeric = column.kind in (Kind.COUNT, Kind.DECIMAL)
+    bound = context.get("ge", context.get("le", context.get("max_length")))
     code = ERROR_CODES.get(column.kind, "bad-number")
+    numeric = column.kind in (Kind.COUNT, Kind.DECIMAL)
+    if column.kind in (Kind.YEAR, Kind.MONTH):
+        pass
+    elif numeric and kind in ("greater_than_equal", "less_than_equal"):
+        negative = bound == 0 and isinstance(value, int | float) and value < 0
+        code = code if kind == "greater_than_equal" and negative else "out-of-range"
+    elif kind == "missing":
+        code = "required"
+    elif kind == "string_too_long":
+        code = "text-too-long"
+    return code, functools.partial(constraint_message, column, kind, bound, value)
+
+
+def constraint_message(column: Column, kind: str, bound: object, value: object) -> str:
+    """The message of a pydantic error of type ``kind`` (its bound, if any) on ``value``."""
+    if column.kind is Kind.YEAR:
+        return wrong(column, value, "không phải năm hợp lệ (từ 1900 đến 2100, ví dụ 2024)")
+    if column.kind is Kind.MONTH:
+        return wrong(column, value, "không phải tháng (từ 1 đến 12)")
+    numeric = column.kind in (Kind.COUNT, Kind.DECIMAL)
     if kind == "greater_than_equal" and numeric:
-        low = context.get("ge")
-        if low == 0 and isinstance(value, int | float) and value < 0:
-            return code, wrong(column, value, "không được là số âm")
-        low_text = _bound(low)
-        return "out-of-range", wrong(
-            column, value, f"nhỏ hơn {low_text}: «{column.title}» phải từ {low_text} trở lên"
-        )
+        if bound == 0 and isinstance(value, int | float) and value < 0:
+            return wrong(column, value, "không được là số âm")
+        low = _bound(bound)
+        return wrong(column, value, f"nhỏ hơn {low}: «{column.title}» phải từ {low} trở lên")
     if kind == "less_than_equal" and numeric:
-        high = _bound(context.get("le"))
-        return "out-of-range", wrong(
+        high = _bound(bound)
+        return wrong(
             column,
             value,
             f"lớn hơn {high}: «{column.title}» phải không quá {high} (có thể dán nhầm cột)",
         )
     if kind == "missing":
-        return "required", f"Cột «{column.title}» bắt buộc nhưng ô để trống."
+        return _required(column)
     if kind == "string_too_long":  # described, never quoted: it may be anything
-        return "text-too-long", (
+        return (
             f"Ô có {group_thousands(len(text_of(value)))} ký tự, quá dài cho «{column.title}» "
-            f"(tối đa {context.get('max_length')} ký tự)."
+            f"(tối đa {bound} ký tự)."
         )
-    return code, wrong(column, value, f"không hợp lệ cho cột «{column.title}»")
+    return wrong(column, value, f"không hợp lệ cho cột «{column.title}»")

@@ -4,7 +4,7 @@ that look across rows and sheets."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -298,17 +298,29 @@ ISSUE_TYPES: dict[str, IssueType] = {
 ERROR_CODES = frozenset(code for code, kind in ISSUE_TYPES.items() if kind.severity is E)
 
 
+Message = str | Callable[[], str]
+"""An issue's message, or what words it when it is shown: building a message may cost a near
+miss search (cells.py), and a log may hold a hundred thousand issues of which a screen shows a
+few hundred (SPEC §7: only the messages that are shown are formatted). A callable must be
+pure and picklable (``functools.partial`` of a module-level function)."""
+
+
 class Issue(NamedTuple):
-    """One problem: its code (ISSUE_TYPES), a message built from its facts, and where it is.
-    A log may hold a hundred thousand of them: an issue is a small immutable tuple (the
-    cheapest object Python makes), and only the ones shown are ever turned into rich text
-    (console.py)."""
+    """One problem: its code (ISSUE_TYPES), its message (``text``, maybe still to be worded:
+    read ``message``), and where it is. A log may hold a hundred thousand of them: an issue is
+    a small immutable tuple (the cheapest object Python makes), and only the ones shown are
+    ever worded and turned into rich text (console.py)."""
 
     code: str
-    message: str
+    text: Message
     sheet: str | None = None
     cell: str | None = None
     column: str | None = None
+
+    @property
+    def message(self) -> str:
+        text = self.text
+        return text if isinstance(text, str) else text()
 
     @property
     def type(self) -> IssueType:
@@ -360,7 +372,7 @@ class Report:
     def add(
         self,
         code: str,
-        message: str,
+        message: Message,
         sheet: str | None = None,
         cell: str | None = None,
         column: str | None = None,

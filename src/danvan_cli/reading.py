@@ -35,7 +35,7 @@ from danvan_cli.cells import (
     text_of,
     unknown_label,
 )
-from danvan_cli.checks import DossierListPart, Report
+from danvan_cli.checks import DossierListPart, Message, Report
 from danvan_cli.coverage import Coverage
 from danvan_cli.errors import UnreadableFileError
 from danvan_cli.models import (
@@ -176,7 +176,7 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-CellIssue = tuple[int, int, str, str, str]
+CellIssue = tuple[int, int, str, Message, str]
 """(row number, column index, issue code, message, column title) of one cell."""
 
 
@@ -410,8 +410,9 @@ class _Reader:
     ) -> list[Any]:
         """The column's values, with each wrong cell (``bad`` values, formulas without a value,
         error values) None and its row invalid; an issue for each the report keeps room for
-        (checks.MAX_ISSUES, the others counted), its message built then: a column of a
-        hundred thousand different wrong values costs no hundred thousand messages."""
+        (checks.MAX_ISSUES, the others counted), its message worded only when shown (one
+        deferred message for each distinct value): a column of a hundred thousand different
+        wrong values costs no hundred thousand messages."""
         raw_problems: dict[int, tuple[str, str]] = {}  # position -> (code, message)
         if table.formula_cells or table.error_cells:
             letter = column_letter(index)
@@ -420,8 +421,9 @@ class _Reader:
                 if problem is not None:
                     raw_problems[position] = problem
         room = self.report.room
-        messages: dict[tuple[type, object], str] = {}
-        for rank, position in enumerate(sorted(bad.keys() | raw_problems.keys())):
+        messages: dict[tuple[type, object], Message] = {}
+        positions = sorted(bad.keys() | raw_problems.keys()) if raw_problems else sorted(bad)
+        for rank, position in enumerate(positions):
             valid[position] = 0
             values[position] = None
             problem = raw_problems.get(position)
@@ -429,13 +431,14 @@ class _Reader:
             if rank >= room:
                 self.report.omit(code)
                 continue
+            message: Message
             if problem is not None:
                 message = problem[1]
             else:
                 raw = raws[position]
                 key = (type(raw), raw)
                 message = messages.get(key) or messages.setdefault(
-                    key, explain(column, raw, code, bad[position][1])
+                    key, functools.partial(explain, column, raw, code, bad[position][1])
                 )
             issues.append((numbers[position], index, code, message, column.title))
         return values
@@ -502,6 +505,7 @@ class _Reader:
         issues: list[CellIssue],
     ) -> None:
         """The issue for one pydantic error, on the cell of the field it names."""
+        message: Message
         if key in columns:
             column, index = columns[key]
             code, message = constraint_issue(column, error)
