@@ -1208,6 +1208,7 @@ def test_issues_past_the_limit_are_counted(
     import danvan_cli.checks
 
     monkeypatch.setattr(danvan_cli.checks, "MAX_ISSUES", 100)
+    monkeypatch.setattr(danvan_cli.checks, "KEPT_PER_REPORT", 10)
     rows = [LOG_HEADER, *[["32/13/2024", "Thường xuyên", "x", "Kiến nghị", ""]] * 80]
     path = make_workbook({"TiepCongDan": rows})
     result = CliRunner(env=ENV).invoke(app, ["validate", "--json", str(path)])
@@ -1223,9 +1224,67 @@ def test_issues_past_the_limit_are_counted(
         ("A3", "bad-date"),
         ("C3", "bad-number"),
     ]
+    assert report["omitted_note"] == (
+        "Còn 66 vấn đề không được liệt kê: một lần chạy chỉ liệt kê 100 vấn đề đầu tiên (và 10 "
+        "vấn đề đầu của mỗi tệp); số lỗi và cảnh báo vẫn được đếm đủ."
+    )
     text = CliRunner(env=ENV).invoke(app, ["validate", str(path)])
-    assert "… và 66 vấn đề khác: xem đủ bằng --json hoặc --annotate." in text.output
+    assert "vấn đề khác: xem đủ" not in text.output  # all 100 kept are shown
+    assert (
+        "… Còn 66 vấn đề không được liệt kê, kể cả trong --json: một lần chạy chỉ liệt kê 100 "
+        "vấn đề đầu tiên (và 10 vấn đề đầu của mỗi tệp); số lỗi và cảnh báo vẫn được đếm đủ."
+    ) in flat(text.output)
     assert f"{path}: có lỗi — 160 lỗi, 6 cảnh báo" in flat(text.output)
+
+
+DOSSIER_HEADER = ["Mã hồ sơ", "Lĩnh vực", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả"]
+
+
+def test_the_issue_limit_is_shared_by_every_file_of_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One run keeps MAX_ISSUES issues over all its files (here 50), and each file its first
+    KEPT_PER_REPORT (here 5) whatever came before: three exports of the same 60 dossiers (120
+    duplicates) and last year's log of 20 wrong dates list 50 + 5 + 5 issues, not 50 per
+    file; every count stays exact."""
+    import danvan_cli.checks
+
+    monkeypatch.setattr(danvan_cli.checks, "MAX_ISSUES", 50)
+    monkeypatch.setattr(danvan_cli.checks, "KEPT_PER_REPORT", 5)
+    rows = [[f"HS-{n}", "Đất đai", "Trực tuyến", "01/03/2024", "05/03/2024"] for n in range(1, 61)]
+    sheets = {"DanhSach": [DOSSIER_HEADER, *rows]}
+    exports = [write_workbook(tmp_path / f"xuat{n}.xlsx", sheets, info=False) for n in (1, 2, 3)]
+    book = write_workbook(tmp_path / "so.xlsx", {})
+    last_info = [row if row[0] != "Năm" else ["Năm", 2023] for row in INFO_ROWS]
+    last_log = [LOG_HEADER, *[["32/13/2023", "Thường xuyên", 1, "Kiến nghị", ""]] * 20]
+    last = write_workbook(tmp_path / "cu.xlsx", {"ThongTin": last_info, "TiepCongDan": last_log})
+    args = [arg for export in exports for arg in ("--ho-so", str(export))]
+    args += ["--so-sanh", str(last), str(book)]
+    result = CliRunner(env=ENV).invoke(app, ["validate", "--json", *args])
+    assert result.exit_code == 1, result.output
+    main, first, second, third, previous = json.loads(result.stdout)["files"]
+    assert [r["file"] for r in (main, first, second, third, previous)] == [
+        str(book),
+        *map(str, exports),
+        str(last),
+    ]
+    assert (main["omitted"], first["issues"]) == (0, [])
+    assert len(main["issues"]) + len(second["issues"]) == 50  # the run's budget
+    assert len(second["issues"]) + second["omitted"] == 60
+    assert (len(third["issues"]), third["omitted"]) == (5, 55)  # its own first 5
+    for export in (second, third):
+        assert export["errors"] == 60 and export["counts"] == {"duplicate-dossier": 60}
+    assert [i["cell"] for i in third["issues"]] == ["A2", "A3", "A4", "A5", "A6"]
+    assert len(previous["issues"]) == 5 and previous["counts"]["bad-date"] == 20
+    assert previous["omitted"] == previous["errors"] + previous["warnings"] - 5
+    text = CliRunner(env=ENV).invoke(app, ["validate", *args])
+    assert text.exit_code == 1
+    output = flat(text.output)
+    assert (
+        "… Còn 55 vấn đề không được liệt kê, kể cả trong --json: một lần chạy chỉ liệt kê 50 "
+        "vấn đề đầu tiên (và 5 vấn đề đầu của mỗi tệp); số lỗi và cảnh báo vẫn được đếm đủ. "
+        f"{exports[2]}: có lỗi — 60 lỗi, 0 cảnh báo"
+    ) in output
 
 
 def _sst_record(*texts: tuple[str, int]) -> bytes:

@@ -15,7 +15,7 @@ from danvan_cli.errors import DanvanError, InvalidWorkbookError, UsageError
 from danvan_cli.vietnamese import ParseError, parse_date, strip_marks
 
 if TYPE_CHECKING:
-    from danvan_cli.checks import Report
+    from danvan_cli.checks import Budget, Report
     from danvan_cli.config import Settings
     from danvan_cli.figures import Figures
     from danvan_cli.models import CommuneData
@@ -283,17 +283,21 @@ def check_workbook(
     period_code: str | None = None,
     ho_so: Sequence[Path] = (),
     compare: Path | None = None,
+    budget: Budget | None = None,
 ) -> list[Report]:
     """Everything ``validate`` reports on one workbook, its per-dossier exports ``ho_so`` and
     last year's workbook ``compare``: their issues, the warnings about data that may not
     cover a period — for ``period_code`` (danvan.toml's period) in the workbook's year when
     one is given, else only those that hold for any period (no data rows, no signer) — and,
     on last year's report, whether it may serve as this workbook's comparison (the same unit,
-    the year before: SPEC §3)."""
+    the year before: SPEC §3). The reports keep the issues ``budget`` (the command's) has
+    room for."""
+    from danvan_cli.checks import Budget
     from danvan_cli.coverage import coverage_issues
     from danvan_cli.reading import load
 
-    loaded = load(path, False, ho_so)
+    budget = Budget() if budget is None else budget
+    loaded = load(path, False, ho_so, budget)
     report = loaded.report
     if report.fatal is None:
         year = loaded.coverage.year
@@ -303,16 +307,16 @@ def check_workbook(
         report.issues.extend(coverage_issues(loaded.coverage, period))
     if compare is None:
         return loaded.reports
-    return [*loaded.reports, _comparison_report(path, compare)]
+    return [*loaded.reports, _comparison_report(path, compare, budget)]
 
 
-def _comparison_report(path: Path, compare: Path) -> Report:
+def _comparison_report(path: Path, compare: Path, budget: Budget) -> Report:
     """Last year's workbook checked like any, plus a ``not-comparable`` error when it belongs
     to another unit or another year than the one before ``path``'s."""
     from danvan_cli.compare import check_comparable
     from danvan_cli.reading import load, read_unit
 
-    report = load(compare, False).report
+    report = load(compare, False, budget=budget).report
     current = read_unit(path)
     previous = read_unit(compare) if report.fatal is None else None
     if current is not None and previous is not None:

@@ -354,9 +354,30 @@ class Issue(NamedTuple):
 
 
 MAX_ISSUES = 100_000
-"""Issues a report keeps: a workbook whose every cell is wrong would otherwise hold millions,
-each with its message. The first ones (sheet by sheet, row by row) are kept; the others are
-counted by code in ``Report.omitted``, never lost silently."""
+"""Issues one command keeps, all the reports it makes together (a workbook, its ``--ho-so``
+exports, last year's workbook, every file ``validate`` is given): a workbook whose every cell
+is wrong would otherwise hold millions, and five exports five times as many. The first ones
+(file by file, sheet by sheet, row by row) are kept; the others are counted by code in
+``Report.omitted``, never lost silently."""
+KEPT_PER_REPORT = 200
+"""Issues each report keeps even when the command's MAX_ISSUES are spent (what ``validate``
+shows of a file, console.MAX_SHOWN): a file checked after a flood of issues in another still
+shows its own first ones."""
+
+
+class Budget:
+    """How many issues one command run keeps (MAX_ISSUES), shared by every report it makes:
+    what ``validate`` holds stays bounded however many files it is given (SPEC §6)."""
+
+    __slots__ = ("kept", "limit")
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_ISSUES if limit is None else limit
+        self.kept = 0
+
+    @property
+    def room(self) -> int:
+        return max(self.limit - self.kept, 0)
 
 
 @dataclass
@@ -367,7 +388,10 @@ class Report:
     issues: list[Issue] = field(default_factory=list)
     fatal: str | None = None  # the file could not be read at all
     omitted: dict[str, int] = field(default_factory=dict)
-    """Issues past MAX_ISSUES, counted by code."""
+    """Issues past the budget, counted by code."""
+    budget: Budget = field(default_factory=Budget, repr=False, compare=False)
+    """The issues the command keeps, shared with its other reports (a budget of its own when
+    none is given)."""
 
     def add(
         self,
@@ -377,19 +401,35 @@ class Report:
         cell: str | None = None,
         column: str | None = None,
     ) -> None:
-        if len(self.issues) >= MAX_ISSUES:
+        if self.room <= 0:
             self.omit(code)
             return
         self.issues.append(Issue(code, message, sheet, cell, column))
+        self.budget.kept += 1
+
+    def keep(self, issue: Issue) -> None:
+        """Keep ``issue`` if the budget has room, else count it as omitted."""
+        if self.room <= 0:
+            self.omit(issue.code)
+            return
+        self.issues.append(issue)
+        self.budget.kept += 1
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        """Keep ``issues``, which the caller has cut to the report's ``room``."""
+        before = len(self.issues)
+        self.issues.extend(issues)
+        self.budget.kept += len(self.issues) - before
 
     def omit(self, code: str, count: int = 1) -> None:
-        """Count issues that are not kept (past MAX_ISSUES)."""
+        """Count issues that are not kept (past the budget)."""
         self.omitted[code] = self.omitted.get(code, 0) + count
 
     @property
     def room(self) -> int:
-        """How many more issues the report keeps."""
-        return max(MAX_ISSUES - len(self.issues), 0)
+        """How many more issues the report keeps: what is left of the command's budget, or of
+        its own first KEPT_PER_REPORT."""
+        return max(self.budget.room, KEPT_PER_REPORT - len(self.issues), 0)
 
     @property
     def errors(self) -> list[Issue]:
@@ -428,7 +468,24 @@ class Report:
             counts[code] += count
         return dict(counts)
 
-    def to_json(self) -> dict[str, Any]:
+    def omitted_note(self, json: bool = False) -> str | None:
+        """What to say of the issues past the budget, listed nowhere (in the JSON, ``json``;
+        else on screen), or None when every issue is listed."""
+        from danvan_cli.vietnamese import group_thousands
+
+        count = sum(self.omitted.values())
+        if not count:
+            return None
+        where = "" if json else ", kể cả trong --json"
+        return (
+            f"Còn {group_thousands(count)} vấn đề không được liệt kê{where}: một lần chạy chỉ "
+            f"liệt kê {group_thousands(MAX_ISSUES)} vấn đề đầu tiên (và {KEPT_PER_REPORT} vấn "
+            "đề đầu của mỗi tệp); số lỗi và cảnh báo vẫn được đếm đủ."
+        )
+
+    def summary_json(self) -> dict[str, Any]:
+        """The report's JSON but its issues (``to_json`` without the "issues" key), for a
+        writer that streams the issues one by one."""
         return {
             "file": self.file,
             "ok": self.ok,
@@ -437,8 +494,11 @@ class Report:
             "warnings": self.warning_count,
             "counts": self.counts_by_code(),
             "omitted": sum(self.omitted.values()),
-            "issues": [issue.to_json() for issue in self.issues],
+            "omitted_note": self.omitted_note(json=True),
         }
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.summary_json(), "issues": [issue.to_json() for issue in self.issues]}
 
 
 CellOf = dict[str, int]
@@ -571,14 +631,13 @@ def check_receptions(
     letter = "" if at is None else column_letter(at)
     room = report.room
     found = 0
-    issues = report.issues
     for ok, number, code, kind in zip(valid, numbers, codes, kinds, strict=True):  # row order
         if ok and code:
             origin = first.get(keys[code])
             if origin is not None and origin[2] != kind:
                 found += 1
                 if found <= room:
-                    issues.append(
+                    report.keep(
                         Issue(
                             "kind-mismatch",
                             f"Lượt này ghi {labels[kind]} nhưng lượt đầu của cùng vụ việc (cùng "
@@ -622,27 +681,30 @@ def check_dossier_lists(parts: Sequence[DossierListPart]) -> None:
     every = [key for part_keys in keys for key in part_keys if key]
     if len(set(every)) == len(every):
         return  # no code twice: the common case, told at C speed
-    seen: dict[str, tuple[int, str]] = {}  # code key -> (part, ref of its first cell)
+    seen: dict[str, tuple[int, int]] = {}  # code key -> (part, row) of its first cell
+    letters = [column_letter(part.columns.get("code", 0)) for part in parts]
     for position, (part, part_keys) in enumerate(zip(parts, keys, strict=True)):
-        at = part.columns.get("code")
-        if at is None:
+        if "code" not in part.columns:
             continue
-        letter = column_letter(at)
+        report = part.report
         for number, key in zip(part.numbers, part_keys, strict=True):
             if not key:
                 continue
-            ref = f"{part.sheet}!{letter}{number}"
-            first = seen.setdefault(key, (position, ref))
-            if first == (position, ref):
+            first = seen.setdefault(key, (position, number))
+            if first == (position, number):
                 continue
-            where = f"ô {first[1]}"
+            if report.room <= 0:
+                report.omit("duplicate-dossier")
+                continue
+            owner = parts[first[0]]
+            where = f"ô {owner.sheet}!{letters[first[0]]}{first[1]}"
             if first[0] != position:
-                where += f" của tệp «{parts[first[0]].file}»"
-            part.report.add(
+                where += f" của tệp «{owner.file}»"
+            report.add(
                 "duplicate-dossier",
                 f"Mã hồ sơ trùng với {where} (không kể chữ hoa/thường và dấu cách).",
                 part.sheet,
-                f"{letter}{number}",
+                f"{letters[position]}{number}",
                 "Mã hồ sơ",
             )
 

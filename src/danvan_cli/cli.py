@@ -7,9 +7,10 @@ exception through with its traceback instead."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,7 +20,7 @@ from typer.core import TyperGroup
 
 from danvan_cli import __version__, usage
 from danvan_cli.errors import DanvanError, UsageError
-from danvan_cli.streams import protect_streams, safe, write_json
+from danvan_cli.streams import Streamed, protect_streams, safe, write_json
 
 if TYPE_CHECKING:
     from danvan_cli.build import PeriodRequest
@@ -419,6 +420,7 @@ def validate(
     trước của chính đơn vị này không).
     """
     from danvan_cli.build import check_workbook, resolve_workbook
+    from danvan_cli.checks import Budget, Report
     from danvan_cli.console import out, plain, print_report
 
     settings = _settings()
@@ -437,25 +439,36 @@ def validate(
 
         others = [*exports, *([previous] if previous is not None else [])]
         check_target(paths[0], annotate, force, others)
-    reports = [
-        report
-        for path in paths
-        for report in check_workbook(path, settings.period, exports, previous)
-    ]
+    # One budget of issues for the whole run; each file's reports are printed, then dropped.
+    budget = Budget()
+    groups = (check_workbook(path, settings.period, exports, previous, budget) for path in paths)
+    first = next(groups)  # a setting that fails, fails before any output
+    failed = False
+
+    def reports() -> Iterator[Report]:
+        nonlocal failed
+        for group in itertools.chain([first], groups):
+            for report in group:
+                failed = failed or not report.ok
+                yield report
+
     if as_json:
-        payload = {"schema": "danvan.validate/1", "files": [r.to_json() for r in reports]}
-        write_json(payload)
+        files_json = (
+            {**r.summary_json(), "issues": Streamed(i.to_json() for i in r.issues)}
+            for r in reports()
+        )
+        write_json({"schema": "danvan.validate/1", "files": Streamed(files_json)})
     else:
-        for report in reports:
+        for report in reports():
             print_report(report, out)
     if annotate is not None:
         from danvan_cli.annotate import annotate_copy
 
-        if reports[0].fatal is None:
-            annotate_copy(paths[0], reports[0], annotate, force)
+        if first[0].fatal is None:
+            annotate_copy(paths[0], first[0], annotate, force)
             if not as_json:
                 out.print(f"Đã ghi bản chú thích: {plain(str(annotate))}")
-    if not all(r.ok for r in reports):
+    if failed:
         raise typer.Exit(1)
 
 

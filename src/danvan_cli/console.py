@@ -16,6 +16,7 @@ from rich.text import Text
 
 from danvan_cli.checks import ERROR_CODES, Issue, Report
 from danvan_cli.streams import safe
+from danvan_cli.vietnamese import group_thousands
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -63,9 +64,13 @@ def print_report(report: Report, console: Console = out, limit: int = MAX_SHOWN)
         console.print(f"[red]Lỗi:[/red] {escape(safe(report.fatal))}")
     for issue in report.issues[:limit]:
         console.print(issue_line(issue, report.file))
-    hidden = len(report.issues) - min(limit, len(report.issues)) + sum(report.omitted.values())
+    hidden = len(report.issues) - min(limit, len(report.issues))
     if hidden > 0:
-        console.print(f"  … và {hidden} vấn đề khác: xem đủ bằng --json hoặc --annotate.")
+        more = group_thousands(hidden)
+        console.print(f"  … và {more} vấn đề khác: xem đủ bằng --json hoặc --annotate.")
+    note = report.omitted_note()
+    if note is not None:
+        console.print(f"  … {note}")
     console.print(summary_line(report))
 
 

@@ -35,7 +35,7 @@ from danvan_cli.cells import (
     text_of,
     unknown_label,
 )
-from danvan_cli.checks import DossierListPart, Message, Report
+from danvan_cli.checks import Budget, DossierListPart, Issue, Message, Report
 from danvan_cli.coverage import Coverage
 from danvan_cli.errors import UnreadableFileError
 from danvan_cli.models import (
@@ -97,14 +97,22 @@ class Loaded:
         return all(report.ok for report in self.reports) and self.data is not None
 
 
-def load(path: Path, want_data: bool = True, ho_so: Sequence[Path] = ()) -> Loaded:
+def load(
+    path: Path,
+    want_data: bool = True,
+    ho_so: Sequence[Path] = (),
+    budget: Budget | None = None,
+) -> Loaded:
     """Read and check the workbook at ``path`` and the per-dossier exports ``ho_so`` (one list
     with the workbook's HoSo sheet); never raises for a bad file's content, but an unreadable
     file is recorded as its report's ``fatal`` message. ``validate`` passes
-    ``want_data=False``: it needs the reports only."""
-    report = Report(file=str(path))
+    ``want_data=False``: it needs the reports only. The reports keep the issues ``budget``
+    (the command's, shared with its other reports) has room for; without one, they share a
+    budget of their own."""
+    budget = Budget() if budget is None else budget
+    report = Report(file=str(path), budget=budget)
     with _no_gc():
-        exports = [_read_export(export) for export in ho_so]
+        exports = [_read_export(export, budget) for export in ho_so]
         try:
             book = open_workbook(path)
         except UnreadableFileError as err:
@@ -118,9 +126,9 @@ def load(path: Path, want_data: bool = True, ho_so: Sequence[Path] = ()) -> Load
     return Loaded(report, data if ok and want_data else None, reports, reader.coverage)
 
 
-def _read_export(path: Path) -> DossierListPart:
+def _read_export(path: Path, budget: Budget) -> DossierListPart:
     """One ``--ho-so`` file: the per-dossier table of whichever of its sheets holds it."""
-    report = Report(file=str(path))
+    report = Report(file=str(path), budget=budget)
     try:
         book = open_workbook(path, export=True)
     except UnreadableFileError as err:
@@ -327,13 +335,17 @@ class _Reader:
             self.coverage.dossier_months = frozenset(typed["month"]) - {None}
         self.coverage.data_rows += len(table.rows)
         self._trim(issues)
-        for number, index, code, message, title in issues:
-            self.report.add(code, message, table.name, f"{column_letter(index)}{number}", title)
+        name = table.name
+        letters = {index: column_letter(index) for index in {issue[1] for issue in issues}}
+        self.report.extend(
+            Issue(code, message, name, f"{letters[index]}{number}", title)
+            for number, index, code, message, title in issues
+        )
         return SheetRows(out, columns, numbers, typed, valid)
 
     def _trim(self, issues: list[CellIssue]) -> None:
         """Sort a sheet's cell issues by row, then column, and keep only as many as the report
-        has room for (checks.MAX_ISSUES); the others are counted as omitted."""
+        has room for (its budget, checks.Budget); the others are counted as omitted."""
         issues.sort(key=lambda issue: (issue[0], issue[1]))
         room = self.report.room
         for issue in issues[room:]:
@@ -410,9 +422,9 @@ class _Reader:
     ) -> list[Any]:
         """The column's values, with each wrong cell (``bad`` values, formulas without a value,
         error values) None and its row invalid; an issue for each the report keeps room for
-        (checks.MAX_ISSUES, the others counted), its message worded only when shown (one
-        deferred message for each distinct value): a column of a hundred thousand different
-        wrong values costs no hundred thousand messages."""
+        (its budget, the others counted), its message worded only when shown (one deferred
+        message for each distinct value): a column of a hundred thousand different wrong
+        values costs no hundred thousand messages."""
         raw_problems: dict[int, tuple[str, str]] = {}  # position -> (code, message)
         if table.formula_cells or table.error_cells:
             letter = column_letter(index)

@@ -25,6 +25,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -146,14 +147,64 @@ def json_text(payload: Any, ascii_only: bool = False) -> str:
     return _JSON_INERT.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
+class Streamed:
+    """A JSON array whose items are made one by one while it is written (``write_json``): a
+    report of a hundred thousand issues is never held as one string (SPEC §6)."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
+def json_chunks(payload: Any, ascii_only: bool = False, depth: int = 0) -> Iterator[str]:
+    """``json_text(payload)`` in pieces, the same text once joined (indented JSON at ``depth``
+    levels in): a ``Streamed`` array anywhere in ``payload`` is written item by item."""
+    if isinstance(payload, Streamed):
+        items = iter(payload.items)
+        first = next(items, _NOTHING)
+        if first is _NOTHING:
+            yield "[]"
+            return
+        inner = "\n" + "  " * (depth + 1)
+        yield "[" + inner
+        yield from json_chunks(first, ascii_only, depth + 1)
+        for item in items:
+            yield "," + inner
+            yield from json_chunks(item, ascii_only, depth + 1)
+        yield "\n" + "  " * depth + "]"
+    elif isinstance(payload, dict) and payload and _streams(payload):
+        inner = "\n" + "  " * (depth + 1)
+        separator = "{" + inner
+        for key, value in payload.items():
+            yield separator + json_text(str(key), ascii_only) + ": "
+            yield from json_chunks(value, ascii_only, depth + 1)
+            separator = "," + inner
+        yield "\n" + "  " * depth + "}"
+    else:
+        text = json_text(payload, ascii_only)
+        yield text.replace("\n", "\n" + "  " * depth) if depth else text
+
+
+_NOTHING = object()
+
+
+def _streams(payload: dict[Any, Any]) -> bool:
+    """Whether a ``Streamed`` array lies in ``payload``'s values (its dictionaries)."""
+    return any(
+        isinstance(value, Streamed) or (isinstance(value, dict) and _streams(value))
+        for value in payload.values()
+    )
+
+
 def write_json(payload: Any) -> None:
     """Print ``payload`` as JSON on stdout, losslessly whatever its encoding: other tools read
     it (SPEC §3), so on a stream that cannot hold Vietnamese letters (a Windows console's
     cp1252 piped to a file) every non-ASCII letter is written as ``\\uXXXX`` rather than
-    dropped."""
+    dropped. ``Streamed`` arrays are written item by item (``json_chunks``)."""
     stream = sys.stdout
     try:
         encoding = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
     except LookupError:
         encoding = "ascii"
-    stream.write(json_text(payload, ascii_only=not encoding.startswith("utf")) + "\n")
+    for chunk in json_chunks(payload, ascii_only=not encoding.startswith("utf")):
+        stream.write(chunk)
+    stream.write("\n")
