@@ -291,3 +291,43 @@ def test_the_dossier_list_is_a_log_and_replaces_the_months(runner: CliRunner) ->
     ) in shown
     assert RECEPTIONS_SHORT in shown and LETTERS_SHORT in shown
     assert MONTHS_SHORT not in shown and not any("MotCua không có dòng" in w for w in shown)
+
+
+# --- a hand-set window far from its period's months -----------------------------------------------
+
+OFF_2023 = (
+    "Cảnh báo: Khoảng ngày tự chọn 1/1/2023–30/9/2023 (--from, --to) lệch khỏi kỳ báo cáo 9 "
+    "tháng đầu năm 2024 (1/1/2024–30/9/2024): sổ tiếp công dân, đơn thư, văn bản được tính "
+    "theo khoảng ngày này, còn số liệu một cửa theo tháng và tên kỳ trên báo cáo theo kỳ báo "
+    "cáo."
+)
+
+
+def test_a_window_in_last_year_is_said_on_build(runner: CliRunner, tmp_path: Path) -> None:
+    """The sample is of 2024: a 2023 window would count none of its 53 visits while MotCua's
+    320 dossiers of months 1–9 and the title "9 tháng đầu năm … 2024" stay — never silently."""
+    out = tmp_path / "bc.docx"
+    result = invoke(
+        runner, "build", SAMPLE, "-p", "9m", "--from", "1/1/2023", "--to", "30/9/2023",
+        "--date", "1/10/2024", "-o", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert flat(result.output) == f"{OFF_2023} Đã ghi báo cáo: {out}"
+    assert out.is_file()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "warned"),
+    [
+        ("15/12/2023", "14/9/2024", False),  # the nd09 window, typed by hand
+        ("1/12/2023", "30/9/2024", False),  # 31 days before 1/1
+        ("30/11/2023", "30/9/2024", True),  # 32 days before 1/1
+        ("1/1/2024", "31/10/2024", False),  # 31 days past 30/9
+        ("1/1/2024", "1/11/2024", True),  # 32 days past 30/9
+        ("1/1/2024", "31/3/2024", True),  # a quarter's days for 9 months
+    ],
+)
+def test_how_far_a_window_may_stray(runner: CliRunner, start: str, end: str, warned: bool) -> None:
+    result = invoke(runner, "figures", SAMPLE, "-p", "9m", "--from", start, "--to", end)
+    assert result.exit_code == 0, result.output
+    assert ("Cảnh báo: Khoảng ngày tự chọn" in result.output) is warned, result.output

@@ -272,6 +272,13 @@ ISSUE_TYPES: dict[str, IssueType] = {
             "tháng; tháng không có hồ sơ thì ghi 0).",
         ),
         IssueType(
+            "window-off-period",
+            W,
+            "Khoảng ngày lệch khỏi kỳ báo cáo",
+            "Kiểm tra lại --from, --to (cùng năm với kỳ báo cáo) và --period, --year; hoặc bỏ "
+            "--from, --to để dùng khoảng ngày chuẩn của kỳ.",
+        ),
+        IssueType(
             "date-before-end",
             W,
             "Ngày báo cáo trước ngày cuối kỳ",

@@ -23,11 +23,17 @@ STALE_DAYS = 30
 """A log is said to stop short when the period reaches more than this many days past its last
 dated row."""
 
+OFF_PERIOD_DAYS = 31
+"""A ``--from/--to`` window whose first or last day lies more than this many days from the
+first or last day of the period's months is said to miss them (an nd09-like window, from the
+15th of the month before to the 14th, is well within)."""
+
 COVERAGE_CODES = (
     "log-ends-early",
     "log-starts-late",
     "month-missing",
     "date-before-end",
+    "window-off-period",
     "no-data",
     "no-signer",
 )
@@ -103,6 +109,27 @@ def _month_missing(sheet: str, period: Period, missing: list[int]) -> Issue:
     )
 
 
+def _window_off_period(period: Period) -> list[Issue]:
+    """A hand-set window (``--from/--to``) far from the months of its period: the logs would
+    be counted over one span, the month rows of MotCua and the report's labels over another."""
+    months = period.months
+    first = dt.date(period.year, months[0], 1)
+    after = dt.date(period.year + 1, 1, 1) if months[-1] == 12 else None
+    last = (after or dt.date(period.year, months[-1] + 1, 1)) - dt.timedelta(days=1)
+    near = abs((period.start - first).days) <= OFF_PERIOD_DAYS
+    if near and abs((period.end - last).days) <= OFF_PERIOD_DAYS:
+        return []
+    return [
+        Issue(
+            "window-off-period",
+            f"Khoảng ngày tự chọn {day_text(period.start)}–{day_text(period.end)} (--from, "
+            f"--to) lệch khỏi kỳ báo cáo {period.label} ({day_text(first)}–{day_text(last)}): "
+            "sổ tiếp công dân, đơn thư, văn bản được tính theo khoảng ngày này, còn số liệu "
+            "một cửa theo tháng và tên kỳ trên báo cáo theo kỳ báo cáo.",
+        )
+    ]
+
+
 def coverage_issues(
     coverage: Coverage,
     period: Period | None = None,
@@ -137,6 +164,8 @@ def coverage_issues(
         )
     if period is None:
         return issues
+    if period.window == "custom":
+        issues += _window_off_period(period)
     end = day_text(period.end)
     for log in coverage.logs:
         if log.first is not None and log.first > period.end:
