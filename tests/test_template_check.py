@@ -371,8 +371,8 @@ def test_deleted_paragraph_is_a_warning_naming_each_figure(runner: CliRunner, cw
         "tiếp công dân (reception.cases_by_kind.to_cao); số vụ việc kiến nghị khi tiếp công dân "
         "(reception.cases_by_kind.kien_nghi); số vụ việc phản ánh khi tiếp công dân "
         "(reception.cases_by_kind.phan_anh); số đoàn đông người (reception.groups): mẫu mặc "
-        "định in những nội dung này ở đoạn «Trong 9 tháng đầu năm 2024, tại trụ sở UBND phường "
-        "đã tiếp … lượt = …». Nếu cố ý bỏ thì không cần sửa."
+        "định in những nội dung này ở đoạn «Trong 9 tháng đầu năm 2024, tại trụ sở UBND "
+        "xã/phường đã tiếp … lượt…». Nếu cố ý bỏ thì không cần sửa."
     )
     check = invoke(runner, "template", "check", edited)
     assert check.exit_code == 0, check.output

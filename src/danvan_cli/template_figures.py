@@ -144,7 +144,7 @@ def _base_figures() -> Figures:
     every optional figure present, so that each branch that prints a figure is taken."""
     period = parse_period("9m", 2024)
     return Figures(
-        unit=UnitFigures(name="Mẫu", kind="Phường", province="Hải Phòng", district="Vĩnh Bảo"),
+        unit=UnitFigures(name="Mẫu", kind="Xã/Phường", province="Hải Phòng", district="Vĩnh Bảo"),
         period=period_figures(period),
         profile=ProfileFigures(
             area_km2=1.0, population=1, density=1, villages=1, party_members=1, party_cells=1
@@ -236,7 +236,7 @@ def sentinel_context() -> Sentinels:
     )
     info = UnitInfo(
         name="Mẫu",
-        kind="Phường",
+        kind="Xã/Phường",  # told as "xã/phường" where a warning quotes a paragraph
         district="Vĩnh Bảo",
         province="Hải Phòng",
         year=2024,
