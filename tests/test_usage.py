@@ -236,10 +236,34 @@ def test_debug_is_not_left_behind_between_runs(runner: CliRunner) -> None:
     assert isinstance(after.exception, SystemExit) and after.exit_code == 1
 
 
-def test_interrupted_prompt(runner: CliRunner, tmp_path: Path) -> None:
+def test_interrupted_prompt(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a terminal, init asks for the name; Ctrl+D there stops it, said in Vietnamese."""
+    monkeypatch.setattr("danvan_cli.cli.interactive", lambda: True)
     result = runner.invoke(app, ["init", str(tmp_path / "moi")], input="")
     assert result.exit_code == 1
     assert "Đã dừng." in result.output and "Aborted" not in result.output
+    assert not (tmp_path / "moi").exists()
+
+
+def test_init_at_a_terminal_asks_for_what_is_missing(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("danvan_cli.cli.interactive", lambda: True)
+    result = runner.invoke(app, ["init", str(tmp_path / "moi")], input="Tân Hưng\nHải Phòng\n")
+    assert result.exit_code == 0, result.output
+    assert "Tên xã/phường (ví dụ Tân Hưng): " in result.output
+    assert "Tỉnh/Thành phố: " in result.output
+    assert (tmp_path / "moi" / "danvan.toml").is_file()
+
+
+def test_init_in_a_script_says_which_options_are_missing(runner: CliRunner, tmp_path: Path) -> None:
+    """No terminal (a script, input from /dev/null): no question that cannot be answered, but
+    the options to give, as a usage error."""
+    result = runner.invoke(app, ["init", str(tmp_path / "moi"), "--tinh", "Hải Phòng"], input="")
+    assert result.exit_code == 2
+    assert flat(result.output) == "Lỗi: Cần tên đơn vị (--ten) và tỉnh/thành phố (--tinh)."
     assert not (tmp_path / "moi").exists()
 
 

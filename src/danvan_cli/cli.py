@@ -348,6 +348,11 @@ def _warn(message: str, stderr: bool = False) -> None:
 # --- commands ------------------------------------------------------------------------------
 
 
+def interactive() -> bool:
+    """Whether a person types at this run's terminal (``init`` asks them what is missing)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 @app.command()
 def init(
     folder: Annotated[
@@ -356,14 +361,12 @@ def init(
     name: Annotated[
         str | None,
         typer.Option(
-            "--ten", metavar="TÊN", prompt="Tên xã/phường (ví dụ Tân Hưng)", help="Tên đơn vị."
+            "--ten", metavar="TÊN", help="Tên đơn vị (hỏi khi chạy trong cửa sổ lệnh nếu thiếu)."
         ),
     ] = None,
     province: Annotated[
         str | None,
-        typer.Option(
-            "--tinh", metavar="TỈNH", prompt="Tỉnh/Thành phố", help="Tỉnh hoặc thành phố."
-        ),
+        typer.Option("--tinh", metavar="TỈNH", help="Tỉnh hoặc thành phố (hỏi nếu thiếu)."),
     ] = None,
     kind: Annotated[
         str,
@@ -386,6 +389,9 @@ def init(
     labels = {fold(c.label): c.label for c in UNIT_KINDS}
     if fold(kind) not in labels:
         raise UsageError(f"--loai «{kind}» không hợp lệ: chọn Xã, Phường, Thị trấn hoặc Đặc khu.")
+    if interactive():  # asked only of a person at a terminal; a script is told what is missing
+        name = name or typer.prompt("Tên xã/phường (ví dụ Tân Hưng)")
+        province = province or typer.prompt("Tỉnh/Thành phố")
     if not name or not name.strip() or not province or not province.strip():
         raise UsageError("Cần tên đơn vị (--ten) và tỉnh/thành phố (--tinh).")
     profile = {"name": name.strip(), "province": province.strip(), "kind": labels[fold(kind)]}
