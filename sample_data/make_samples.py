@@ -24,7 +24,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -153,6 +153,12 @@ HOLIDAYS = {
     date(2024, 5, 1),
     date(2024, 9, 2),
     date(2024, 9, 3),
+    # 2023, for tan_hung_2023.xlsx: 2/1 (for 1/1, a Sunday), Tết, 29/4 - 3/5, 1 - 4/9.
+    date(2023, 1, 2),
+    *(date(2023, 1, d) for d in range(20, 27)),
+    *(date(2023, 5, d) for d in range(1, 4)),
+    date(2023, 9, 1),
+    date(2023, 9, 4),
 }
 
 # --------------------------------------------------------------------------- headers
@@ -786,8 +792,8 @@ def write_table(
     return header_row
 
 
-def write_profile(ws: Worksheet) -> None:
-    write_table(ws, ["Mục", "Giá trị"], PROFILE, [28, 90])
+def write_profile(ws: Worksheet, profile: Sequence[tuple[str, Any]] = PROFILE) -> None:
+    write_table(ws, ["Mục", "Giá trị"], profile, [28, 90])
     for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -830,22 +836,59 @@ def save_reproducibly(wb: Workbook, path: Path) -> None:
 # --------------------------------------------------------------------------- Tân Hưng
 
 
-def reception_rows(people: FakePeople) -> list[list[Any]]:
-    rng = random.Random(14092024)
+class ReceptionPlan(NamedTuple):
+    """One year's reception log: the visits of each mode (days, sessions, people, which
+    visits are a matter's second one) and the visits after the 9m window."""
+
+    year: int
+    seed: int
+    tx_days: list[date]
+    tx_no_code: set[int]
+    tx_canary: int
+    dk_sessions: list[tuple[date, str]]
+    dk_people: list[int]
+    dk_repeats: dict[int, int]
+    uq_sessions: list[tuple[date, str]]
+    uq_people: list[int]
+    uq_repeats: dict[int, int]
+    late_visits: list[tuple[date, str, str, int]]
+    tx_repeats: dict[int, int]
+
+
+PLAN_2024 = ReceptionPlan(
+    year=YEAR,
+    seed=14092024,
+    tx_days=TX_DAYS,
+    tx_no_code=TX_NO_CODE,
+    tx_canary=TX_CANARY,
+    dk_sessions=DK_SESSIONS,
+    dk_people=DK_PEOPLE,
+    dk_repeats=DK_REPEATS,
+    uq_sessions=UQ_SESSIONS,
+    uq_people=UQ_PEOPLE,
+    uq_repeats=UQ_REPEATS,
+    late_visits=LATE_VISITS,
+    tx_repeats={},
+)
+
+
+def reception_rows(people: FakePeople, plan: ReceptionPlan = PLAN_2024) -> list[list[Any]]:
+    rng = random.Random(plan.seed)
     # visit: (day, session, mode, officer, count, matter key, note)
     visits: list[tuple[date, str | None, str, str, int, str, str | None]] = []
-    for i, day in enumerate(TX_DAYS):
+    for i, day in enumerate(plan.tx_days):
         session = ["Sáng", "Chiều", None][i % 3]
-        visits.append((day, session, MODE_TX, "", 1, f"tx{i}", None))
-    for i, (day, session) in enumerate(DK_SESSIONS):
-        key = f"dk{DK_REPEATS.get(i, i)}"
-        note = "Tiếp lần 2" if i in DK_REPEATS else None
-        visits.append((day, session, MODE_DK, CHAIRMAN, DK_PEOPLE[i], key, note))
-    for i, (day, session) in enumerate(UQ_SESSIONS):
-        key = f"uq{UQ_REPEATS.get(i, i)}"
-        note = "Chủ tịch ủy quyền; tiếp lần 2" if i in UQ_REPEATS else "Chủ tịch ủy quyền"
-        visits.append((day, session, MODE_UQ, VICE_CHAIRMAN, UQ_PEOPLE[i], key, note))
-    for i, (day, session, mode, count) in enumerate(LATE_VISITS):
+        note = "Tiếp lần 2" if i in plan.tx_repeats else None
+        visits.append((day, session, MODE_TX, "", 1, f"tx{plan.tx_repeats.get(i, i)}", note))
+    for i, (day, session) in enumerate(plan.dk_sessions):
+        key = f"dk{plan.dk_repeats.get(i, i)}"
+        note = "Tiếp lần 2" if i in plan.dk_repeats else None
+        visits.append((day, session, MODE_DK, CHAIRMAN, plan.dk_people[i], key, note))
+    for i, (day, session) in enumerate(plan.uq_sessions):
+        key = f"uq{plan.uq_repeats.get(i, i)}"
+        note = "Chủ tịch ủy quyền; tiếp lần 2" if i in plan.uq_repeats else "Chủ tịch ủy quyền"
+        visits.append((day, session, MODE_UQ, VICE_CHAIRMAN, plan.uq_people[i], key, note))
+    for i, (day, session, mode, count) in enumerate(plan.late_visits):
         officer = CHAIRMAN if mode == MODE_DK else ""
         visits.append((day, session, mode, officer, count, f"late{i}", None))
 
@@ -858,13 +901,13 @@ def reception_rows(people: FakePeople) -> list[list[Any]]:
     for stt, (day, session, mode, officer, count, key, note) in enumerate(visits, start=1):
         if key not in matters:
             field = rng.choice(FIELD_WEIGHTS)
-            if key == f"tx{TX_CANARY}":
+            if key == f"tx{plan.tx_canary}":
                 who = (CANARY_NAME, "thôn Trung, xã Tân Hưng", CANARY_ID)
             else:
                 who = people.person()
             code = None
-            if not (key.startswith("tx") and int(key[2:]) in TX_NO_CODE):
-                code = f"VV-{YEAR}-{next_code:03d}"
+            if not (key.startswith("tx") and int(key[2:]) in plan.tx_no_code):
+                code = f"VV-{plan.year}-{next_code:03d}"
                 next_code += 1
             matters[key] = {
                 "field": field,
@@ -922,16 +965,20 @@ def petition_rows(people: FakePeople) -> list[list[Any]]:
     return rows
 
 
-def dossier_rows() -> list[list[Any]]:
+def dossier_rows(
+    arrivals: dict[str, tuple[list[int], list[int]]] = DOSSIER_IN,
+    still_open: dict[tuple[str, int], tuple[int, int]] = DOSSIER_OPEN,
+    late_ones: dict[tuple[str, int], int] = DOSSIER_LATE,
+) -> list[list[Any]]:
     rows: list[list[Any]] = []
-    open_prev = dict.fromkeys(DOSSIER_IN, 0)
+    open_prev = dict.fromkeys(arrivals, 0)
     for month in range(1, 10):
-        for field, (online, direct) in DOSSIER_IN.items():
+        for field, (online, direct) in arrivals.items():
             carried = open_prev[field]
             received = online[month - 1] + direct[month - 1]
-            in_time, overdue = DOSSIER_OPEN.get((field, month), (0, 0))
+            in_time, overdue = still_open.get((field, month), (0, 0))
             resolved = carried + received - in_time - overdue
-            late = DOSSIER_LATE.get((field, month), 0)
+            late = late_ones.get((field, month), 0)
             assert resolved >= late >= 0, (field, month)
             rows.append(
                 [
@@ -1010,6 +1057,174 @@ def build_tan_hung(path: Path) -> None:
     )
     write_table(wb.create_sheet("MoHinh"), H_MODEL, MODELS, W_MODEL)
     write_table(wb.create_sheet("NoiDung"), H_PROSE, PROSE, W_PROSE)
+    save_reproducibly(wb, path)
+
+
+# --------------------------------------------------------------------------- Tân Hưng 2023
+
+# Last year's workbook of the same commune, for "so với cùng kỳ" (--so-sanh). Its rows are
+# the 2024 design moved back one year (a day that is not a working day in 2023 moves on to
+# the next one), with some visits added, fewer people at the periodic sessions, fewer
+# letters and other one-stop-shop counts. Period 9m 2023 (nd09: 15/12/2022 - 14/9/2023)
+# then gives: 58 visits = 83 people = 52 matters (2024: 53 = 83 = 49), 20 letters (2024:
+# 26), 290 dossiers, 160 online, 288 early and 2 late (2024: 320, 206, 317, 3).
+YEAR_2023 = 2023
+WINDOW_2023 = (date(2022, 12, 15), date(2023, 9, 14))  # nd09 window of period 9m 2023
+
+
+def year_earlier(day: date) -> date:
+    """The same day one year earlier (29/2 -> 28/2), moved on to a working day."""
+    day = day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
+    return next_workday(day)
+
+
+# Thường xuyên: the 26 days of 2024 a year earlier, then 5 more; visits 27 and 29 (0-based)
+# are second visits of the matters of visits 7 and 21: 31 visits, 31 people, 29 matters.
+TX_EXTRA_2023 = [
+    date(2022, 12, 20),  # in the window's first days (from 15/12/2022)
+    date(2023, 3, 28),  # second visit of the matter of TX_DAYS[7] (14/3/2023)
+    date(2023, 6, 20),
+    date(2023, 8, 22),  # second visit of the matter of TX_DAYS[21] (31/7/2023)
+    date(2023, 9, 14),  # the window's last day
+]
+PLAN_2023 = ReceptionPlan(
+    year=YEAR_2023,
+    seed=14092023,
+    tx_days=[year_earlier(d) for d in TX_DAYS] + TX_EXTRA_2023,
+    tx_no_code=TX_NO_CODE,
+    tx_canary=TX_CANARY,
+    dk_sessions=[(year_earlier(d), s) for d, s in DK_SESSIONS],
+    dk_people=[1, 1, 2, 1, 2, 1, 3, 2, 1, 1, 1, 2, 1, 2, 1, 3, 2, 1, 2, 2],  # 32
+    dk_repeats=DK_REPEATS,
+    uq_sessions=[(year_earlier(d), s) for d, s in UQ_SESSIONS],
+    uq_people=UQ_PEOPLE,
+    uq_repeats=UQ_REPEATS,
+    # After the 9m window (15-19/9/2023): must not count for period 9m 2023.
+    late_visits=[
+        (date(2023, 9, 15), "Sáng", MODE_TX, 1),
+        (date(2023, 9, 18), "Chiều", MODE_TX, 2),
+        (date(2023, 9, 19), "Sáng", MODE_DK, 3),
+    ],
+    tx_repeats={27: 7, 29: 21},
+)
+
+# Letters: 20 in the window (two not eligible), one after it.
+PETITIONS_2023 = 20
+NOT_ELIGIBLE_2023 = {5, 13}
+
+# One-stop shop: newly received per field and month 1..9 (online, direct): 160 + 130 = 290.
+DOSSIER_IN_2023: dict[str, tuple[list[int], list[int]]] = {
+    "Tư pháp - Hộ tịch": ([10, 9, 11, 10, 11, 10, 11, 10, 10], [6, 5, 7, 6, 6, 6, 6, 5, 6]),
+    "Chứng thực": ([2, 2, 3, 2, 3, 2, 3, 2, 2], [7, 6, 7, 6, 7, 6, 7, 6, 7]),
+    "Lao động - Thương binh và Xã hội": (
+        [3, 4, 3, 4, 3, 4, 3, 4, 3],
+        [1, 1, 2, 1, 1, 1, 2, 1, 1],
+    ),
+    "Đất đai": ([1, 1, 2, 1, 1, 1, 2, 1, 1], [1, 0, 1, 1, 0, 1, 0, 1, 0]),
+    "Văn hóa": ([1, 0, 1, 0, 1, 0, 1, 0, 1], [0, 1, 0, 0, 0, 1, 0, 0, 0]),
+}
+DOSSIER_OPEN_2023: dict[tuple[str, int], tuple[int, int]] = {
+    ("Tư pháp - Hộ tịch", 3): (1, 0),
+    ("Đất đai", 6): (1, 0),
+    ("Lao động - Thương binh và Xã hội", 8): (1, 0),
+}
+DOSSIER_LATE_2023: dict[tuple[str, int], int] = {("Đất đai", 4): 1, ("Chứng thực", 7): 1}
+
+PROFILE_2023_CHANGES: dict[str, Any] = {"Năm": YEAR_2023, "Dân số": 7471, "Số đảng viên": 281}
+PROFILE_2023 = [(item, PROFILE_2023_CHANGES.get(item, value)) for item, value in PROFILE]
+
+PROSE_2023: list[tuple[str, str]] = [
+    (
+        "I",
+        "Năm 2023, kinh tế - xã hội của xã phát triển ổn định; sản xuất nông nghiệp được mùa, "
+        "dịch vụ, thương mại tiếp tục tăng trưởng. Xã giữ vững các tiêu chí nông thôn mới "
+        "nâng cao và tập trung hoàn thiện các tiêu chí nông thôn mới kiểu mẫu; quốc phòng, an "
+        "ninh được bảo đảm, trật tự an toàn xã hội ổn định.",
+    ),
+    *[("IV", text.replace("năm 2024", "năm 2023")) for part, text in PROSE if part == "IV"],
+]
+# Only the documents issued by the end of the 9m 2023 window.
+DOCUMENTS_2023 = [d for d in DOCUMENTS if d[1] <= WINDOW_2023[1]]
+MODELS_2023: list[tuple[str, str, str, int]] = [
+    ("Thắp sáng đường quê", "Đoàn Thanh niên xã", "An ninh trật tự", 2023),
+]
+
+
+def petition_rows_2023(people: FakePeople) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for i in range(PETITIONS_2023):
+        day = next_workday(date(2022, 12, 22) + timedelta(days=round(i * 13.5)))
+        assert WINDOW_2023[0] <= day <= WINDOW_2023[1] and is_workday(day), day
+        sender = CANARY_NAME if i == 7 else people.person()[0]
+        text = PETITION_TEXTS[(i + 3) % len(PETITION_TEXTS)]
+        eligible = "Không" if i in NOT_ELIGIBLE_2023 else "Có"
+        rows.append([day, KIND, SOURCES[(i + 1) % len(SOURCES)], eligible, "Có", sender, text])
+    # Received after the 9m window, still being handled.
+    rows.append(
+        [date(2023, 9, 18), KIND, "Trực tiếp", "Có", "Không", people.person()[0], PETITION_TEXTS[0]]
+    )
+    return rows
+
+
+def check_inputs_2023() -> None:
+    """The 2023 design holds what README and tests say of it."""
+    plan = PLAN_2023
+    start, end = WINDOW_2023
+    tx, dk, uq = plan.tx_days, plan.dk_sessions, plan.uq_sessions
+    in_window = tx + [d for d, _ in dk + uq]
+    after = [v[0] for v in plan.late_visits]
+    assert all(is_workday(d) for d in in_window + after), "reception on a non-working day"
+    assert all(start <= d <= end for d in in_window)
+    assert all(end < d <= date(YEAR_2023, 9, 19) for d in after)
+    # every mode's sessions stay distinct after the move: 31, 20 and 7 sessions
+    assert len(tx) == len(set(tx)) == 31
+    assert len(dk) == len(set(dk)) == 20 and sum(plan.dk_people) == 32
+    assert len(uq) == len(set(uq)) == 7 and sum(plan.uq_people) == 20
+    assert all(tx[later] > tx[first] for later, first in plan.tx_repeats.items())
+    assert not plan.tx_repeats.keys() & (plan.tx_no_code | {plan.tx_canary})
+    assert max(plan.dk_people + plan.uq_people) <= 4
+    online = sum(sum(o) for o, _ in DOSSIER_IN_2023.values())
+    direct = sum(sum(d) for _, d in DOSSIER_IN_2023.values())
+    assert (online, direct) == (160, 130), (online, direct)
+    assert sum(DOSSIER_LATE_2023.values()) == 2
+
+
+def build_tan_hung_2023(path: Path) -> None:
+    check_inputs_2023()
+    people = FakePeople(seed=20230914)
+    wb = new_workbook()
+    write_profile(wb.create_sheet("ThongTin"), PROFILE_2023)
+    write_table(
+        wb.create_sheet("TiepCongDan"),
+        H_RECEPTION,
+        reception_rows(people, PLAN_2023),
+        W_RECEPTION,
+        title=f"SỔ TIẾP CÔNG DÂN NĂM {YEAR_2023}",
+    )
+    write_table(
+        wb.create_sheet("DonThu"),
+        H_PETITION,
+        petition_rows_2023(people),
+        W_PETITION,
+        title=f"SỔ THEO DÕI TIẾP NHẬN, XỬ LÝ ĐƠN THƯ NĂM {YEAR_2023}",
+    )
+    write_table(
+        wb.create_sheet("MotCua"),
+        H_DOSSIER,
+        dossier_rows(DOSSIER_IN_2023, DOSSIER_OPEN_2023, DOSSIER_LATE_2023),
+        W_DOSSIER,
+        title=f"TÌNH HÌNH TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH NĂM {YEAR_2023}",
+    )
+    write_table(wb.create_sheet("ThuTuc"), H_PROCEDURE, PROCEDURES, W_PROCEDURE)
+    write_table(
+        wb.create_sheet("VanBan"),
+        H_DOCUMENT,
+        DOCUMENTS_2023,
+        W_DOCUMENT,
+        title="DANH MỤC VĂN BẢN TRÍCH DẪN TRONG BÁO CÁO",
+    )
+    write_table(wb.create_sheet("MoHinh"), H_MODEL, MODELS_2023, W_MODEL)
+    write_table(wb.create_sheet("NoiDung"), H_PROSE, PROSE_2023, W_PROSE)
     save_reproducibly(wb, path)
 
 
@@ -1600,10 +1815,11 @@ def fold_ascii(name: str) -> str:
 
 def main() -> None:
     build_tan_hung(HERE / "tan_hung_2024.xlsx")
+    build_tan_hung_2023(HERE / "tan_hung_2023.xlsx")
     build_loi_mau(HERE / "loi_mau.xlsx")
     build_export(HERE / "tan_hung_ho_so_2024.xlsx")
     build_faulty_export(HERE / "ho_so_loi.xlsx")
-    for name in ("tan_hung_2024", "loi_mau", "tan_hung_ho_so_2024", "ho_so_loi"):
+    for name in ("tan_hung_2024", "tan_hung_2023", "loi_mau", "tan_hung_ho_so_2024", "ho_so_loi"):
         print("Đã tạo:", HERE / f"{name}.xlsx")
 
 
