@@ -20,6 +20,7 @@ dossiers +30 (30/290 = 10,3%), online rate +9,21 points, on-time rate −0,25 po
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from types import ModuleType
 
@@ -185,3 +186,21 @@ def test_report_without_comparison_has_none_of_it(runner: CliRunner, tmp_path: P
     text = " ".join(flat(p.text) for p in Document(str(out)).paragraphs)
     assert "cùng kỳ" not in text
     assert "Đã tiếp nhận 26 đơn; đã xử lý 26 đơn;" in text
+
+
+def test_batch_finds_the_2023_sample_in_the_sample_folder(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """``--so-sanh sample_data``: the folder holds Tân Hưng's 2024 workbooks too (and two
+    dossier exports without ThongTin); only the 2023 one is last year's for a 2024 batch."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shutil.copy(CURRENT, inputs / "tan_hung_2024.xlsx")
+    args = ["batch", str(inputs), "-p", "9m", "--so-sanh", str(SAMPLE_DIR), "-o", str(out)]
+    result = runner.invoke(app, [*args, "-j", "1", "--date", "20/9/2024"])
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert "So sánh với cùng kỳ: 1/1 đơn vị có sổ năm trước." in flat(result.output)
+    report = out / "bao_cao_dan_van_xa_tan_hung_9m_2024.docx"
+    paragraphs = [flat(p.text) for p in Document(str(report)).paragraphs if p.text.strip()]
+    assert RECEPTION_SENTENCE in paragraphs
