@@ -366,3 +366,31 @@ def test_annotate_never_writes_over_an_export(runner: CliRunner, tmp_path: Path)
         "sửa tệp đầu vào: chọn tên khác cho --annotate."
     )
     assert export.read_bytes() == before
+
+
+# --- the cells a run keeps are one budget ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["figures", "build", "validate"])
+def test_files_within_the_limit_alone_may_not_pass_it_together(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """The sample keeps 1.417 cells, its export 2.943 (ThongTin's values and the known columns
+    of each data row but personal ones): under a limit of 3.000 each passes alone, but a run
+    holds both at once, and 4.360 cells is past it — refused, naming both files."""
+    monkeypatch.setattr("danvan_cli.workbook.MAX_KEPT_CELLS", 3000)
+    args = ["-p", "9m"] if command != "validate" else []
+    if command == "build":
+        args += ["-o", str(tmp_path / "bc.docx")]
+    alone = invoke(runner, command, SAMPLE, *args)
+    assert alone.exit_code == 0, alone.output
+    (tmp_path / "bc.docx").unlink(missing_ok=True)
+    together = invoke(runner, command, SAMPLE, *args, "--ho-so", EXPORT)
+    assert together.exit_code == 1
+    assert (
+        "Tệp «tan_hung_2024.xlsx» cùng với «tan_hung_ho_so_2024.xlsx» (đọc cùng một lần) giữ "
+        "quá nhiều số liệu: tổng cộng trên 3.000 ô số liệu. Mỗi tệp tự nó không quá giới hạn; "
+        "hãy bớt số tệp đọc cùng lúc (--ho-so, --so-sanh), hoặc lọc danh sách hồ sơ xuất từ "
+        "hệ thống một cửa chỉ giữ hồ sơ của năm báo cáo."
+    ) in flat(together.output)
+    assert not (tmp_path / "bc.docx").exists()

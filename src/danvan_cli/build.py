@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from danvan_cli.models import CommuneData
     from danvan_cli.period import Period
     from danvan_cli.render import ReportTemplate
+    from danvan_cli.workbook import Kept
 
 MAX_LISTED_ERRORS = 50
 
@@ -235,8 +236,10 @@ def compute_for(
     from danvan_cli.coverage import coverage_issues
     from danvan_cli.figures import compute_figures
     from danvan_cli.reading import load
+    from danvan_cli.workbook import Kept
 
-    loaded = load(path, ho_so=ho_so)
+    run = Kept()  # the workbook, its exports and last year's are held at once
+    loaded = load(path, ho_so=ho_so, run=run)
     if loaded.data is None:
         raise refusal(loaded.report, exports=loaded.exports, blocked=blocked)
     period = request.resolve(loaded.data.info.year)
@@ -244,7 +247,7 @@ def compute_for(
     loaded.report.issues.extend(coverage_issues(loaded.coverage, period, report_date, date_option))
     exports = tuple(loaded.exports)
     computed = Computed(path, loaded.data, period, figures, loaded.report, exports=exports)
-    return with_previous(computed, compare, blocked) if compare is not None else computed
+    return with_previous(computed, compare, blocked, run) if compare is not None else computed
 
 
 PREVIOUS_COVERAGE = ("log-ends-early", "log-starts-late", "month-missing", "no-data")
@@ -252,17 +255,20 @@ PREVIOUS_COVERAGE = ("log-ends-early", "log-starts-late", "month-missing", "no-d
 report's date are no concern of a comparison)."""
 
 
-def with_previous(computed: Computed, path: Path, blocked: str = REPORT_BLOCKED) -> Computed:
+def with_previous(
+    computed: Computed, path: Path, blocked: str = REPORT_BLOCKED, run: Kept | None = None
+) -> Computed:
     """``computed`` with last year's figures from the workbook at ``path``, read and checked
     like the report's own (its errors refuse, naming it) and computed by the same code for
-    the same period one year earlier. The current figures are left as they are."""
+    the same period one year earlier. The current figures are left as they are. Its cells
+    count against ``run``, the cells the current workbook already keeps."""
     from danvan_cli.compare import COMPARISON_ROLE, check_comparable
     from danvan_cli.coverage import coverage_issues
     from danvan_cli.figures import previous_figures
     from danvan_cli.period import previous_period
     from danvan_cli.reading import load
 
-    loaded = load(path)
+    loaded = load(path, run=run)
     if loaded.data is None:
         raise refusal(loaded.report, COMPARISON_ROLE, blocked=blocked)
     check_comparable(computed.data.info, computed.period.year, loaded.data.info, path)

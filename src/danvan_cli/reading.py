@@ -71,7 +71,7 @@ from danvan_cli.schema import (
 )
 from danvan_cli.sheets import SHEET_NOUNS, check_sheets, check_twins
 from danvan_cli.vietnamese import column_letter, fold, split_recipients
-from danvan_cli.workbook import Table, Workbook, is_blank, open_workbook
+from danvan_cli.workbook import Kept, Table, Workbook, is_blank, open_workbook
 
 RowT = TypeVar("RowT", bound=Row)
 
@@ -102,19 +102,22 @@ def load(
     want_data: bool = True,
     ho_so: Sequence[Path] = (),
     budget: Budget | None = None,
+    run: Kept | None = None,
 ) -> Loaded:
     """Read and check the workbook at ``path`` and the per-dossier exports ``ho_so`` (one list
     with the workbook's HoSo sheet); never raises for a bad file's content, but an unreadable
     file is recorded as its report's ``fatal`` message. ``validate`` passes
     ``want_data=False``: it needs the reports only. The reports keep the issues ``budget``
     (the command's, shared with its other reports) has room for; without one, they share a
-    budget of their own."""
+    budget of their own. The cells the files keep count against ``run`` (workbook.Kept), with
+    those of the other files the command holds at the same time."""
     budget = Budget() if budget is None else budget
+    run = Kept() if run is None else run
     report = Report(file=str(path), budget=budget)
     with _no_gc():
-        exports = [_read_export(export, budget) for export in ho_so]
+        exports = [_read_export(export, budget, run) for export in ho_so]
         try:
-            book = open_workbook(path)
+            book = open_workbook(path, run=run)
         except UnreadableFileError as err:
             report.fatal = str(err)
             checks.check_dossier_lists(exports)
@@ -126,11 +129,11 @@ def load(
     return Loaded(report, data if ok and want_data else None, reports, reader.coverage)
 
 
-def _read_export(path: Path, budget: Budget) -> DossierListPart:
+def _read_export(path: Path, budget: Budget, run: Kept) -> DossierListPart:
     """One ``--ho-so`` file: the per-dossier table of whichever of its sheets holds it."""
     report = Report(file=str(path), budget=budget)
     try:
-        book = open_workbook(path, export=True)
+        book = open_workbook(path, export=True, run=run)
     except UnreadableFileError as err:
         report.fatal = str(err)
         return DossierListPart(report, path.name, "", {}, (), {}, ())

@@ -130,14 +130,17 @@ def is_blank(value: Cell) -> bool:
     return value is None or value == "" or (type(value) is str and value.isspace())
 
 
-def open_workbook(path: Path, only: frozenset[str] | None = None, export: bool = False) -> Workbook:
+def open_workbook(
+    path: Path, only: frozenset[str] | None = None, export: bool = False, run: Kept | None = None
+) -> Workbook:
     """Read every known sheet of the workbook at ``path`` (or only those whose schema key is
     in ``only``); raise UnreadableFileError when the file cannot be a workbook we can read, or
     is too large to read safely.
 
     An ``export`` is a file the one-stop-shop system wrote (``--ho-so``): whatever their
     names, its sheets holding the per-dossier table (HoSo) are read, under the key ``ho_so``;
-    a file with no such sheet is refused."""
+    a file with no such sheet is refused. The cells its rows keep count against ``run``, with
+    those of the other files the command holds at once."""
     kind = _check_file(path)
     from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -165,7 +168,7 @@ def open_workbook(path: Path, only: frozenset[str] | None = None, export: bool =
             }
             candidates: dict[str, list[Table]] = {}
             unknown: list[str] = []
-            measured = _Measured(path)
+            measured = _Measured(path, run=run)
             for name in sheet_names:
                 spec = HO_SO if export else CATALOGUE.find(name)
                 if spec is None:
@@ -268,19 +271,48 @@ def _too_large(path: Path, sheet: str | None, rows: int, columns: int) -> Unread
     )
 
 
+class Kept:
+    """The cells and text the rows of every file one run holds at once keep together: a
+    workbook with its ``--ho-so`` exports, and last year's workbook read beside it. The files
+    share MAX_KEPT_CELLS and MAX_KEPT_TEXT, so that several files, each within the limits,
+    cannot together take what one may not (SPEC §7)."""
+
+    __slots__ = ("cells", "files", "text")
+
+    def __init__(self) -> None:
+        self.cells = 0
+        self.text = 0
+        self.files: list[str] = []
+
+    def others(self, name: str) -> str:
+        """The other files read in this run, named for a message."""
+        return ", ".join(f"«{each}»" for each in self.files if each != name)
+
+
 class _Measured:
     """What the sheets of one file take in memory, each refused past the limits. calamine
     reads an .xlsx sheet by sheet (danvan lets each go before the next), but an .ods or an
     .xls whole when it opens it: there the sheets are ``summed``. The cells and text the rows
-    keep stay until the file is checked: they are always summed."""
+    keep stay until the file is checked: they are always summed, with those of the other
+    files of the run (``run``)."""
 
-    def __init__(self, path: Path, summed: bool = False) -> None:
+    def __init__(self, path: Path, summed: bool = False, run: Kept | None = None) -> None:
         self.path = path
         self.summed = summed
         self.cells = 0
         self.copied = 0
         self.kept = 0
         self.text = 0
+        self.run = Kept() if run is None else run
+        self.run.files.append(path.name)
+
+    def _run_too_large(self, what: str) -> UnreadableFileError:
+        return UnreadableFileError(
+            f"Tệp «{self.path.name}» cùng với {self.run.others(self.path.name)} (đọc cùng "
+            f"một lần) giữ quá nhiều số liệu: tổng cộng trên {what}. Mỗi tệp tự nó không quá "
+            "giới hạn; hãy bớt số tệp đọc cùng lúc (--ho-so, --so-sanh), hoặc lọc danh sách "
+            "hồ sơ xuất từ hệ thống một cửa chỉ giữ hồ sơ của năm báo cáo."
+        )
 
     def add(self, sheet: str | None, extent: extents.Extent) -> None:
         if extent.cells > MAX_CELLS:
@@ -299,6 +331,7 @@ class _Measured:
     def keep_text(self, sheet: str, characters: int) -> None:
         """Count the text the kept cells hold, refused past MAX_KEPT_TEXT."""
         self.text += characters
+        self.run.text += characters
         if self.text > MAX_KEPT_TEXT:
             raise UnreadableFileError(
                 f"Tệp «{self.path.name}»: trang «{sheet}» có quá nhiều chữ trong các cột danvan "
@@ -306,11 +339,14 @@ class _Measured:
                 "dán nhầm vào các cột ngày, số, phân loại, lĩnh vực. Kiểm tra lại các cột đó, "
                 "hoặc tách sổ thành nhiều sổ (theo năm hoặc theo quý)."
             )
+        if self.run.text > MAX_KEPT_TEXT:
+            raise self._run_too_large(f"{group_thousands(MAX_KEPT_TEXT)} ký tự")
 
     def keep(self, sheet: str, cells: int) -> None:
         """Count the cells a sheet's rows will keep (its known columns but personal data):
         what stays in memory while the workbook is checked, refused past MAX_KEPT_CELLS."""
         self.kept += cells
+        self.run.cells += cells
         if self.kept > MAX_KEPT_CELLS:
             raise UnreadableFileError(
                 f"Tệp «{self.path.name}»: trang «{sheet}» quá dài — các trang danvan đọc giữ "
@@ -319,6 +355,8 @@ class _Measured:
                 "sự dài như vậy, tách thành nhiều sổ (theo năm hoặc theo quý); nếu không, xóa "
                 "các dòng thừa ở cuối trang rồi lưu lại."
             )
+        if self.run.cells > MAX_KEPT_CELLS:
+            raise self._run_too_large(f"{group_thousands(MAX_KEPT_CELLS)} ô số liệu")
 
     def add_copied(self, sheet: str | None, copied: int) -> None:
         self.copied = self.copied + copied if self.summed else copied
