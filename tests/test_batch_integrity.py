@@ -345,3 +345,67 @@ def test_a_folder_bearing_a_reports_name_fails_that_commune(
         )
     ]
     assert str(total["Đơn vị"]) == "Tổng cộng (0 đơn vị)"
+
+
+# --- a per-dossier export among the workbooks -----------------------------------------------------
+
+EXPORT = ROOT / "sample_data" / "tan_hung_ho_so_2024.xlsx"
+EXPORT_SET_ASIDE = (
+    "Không đọc 1 tệp: tan_hung_ho_so_2024.xlsx (danh sách hồ sơ xuất từ hệ thống một cửa, "
+    "không phải sổ của xã, phường)."
+)
+
+
+def test_an_export_beside_the_workbooks_is_set_aside_not_failed(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    """A commune's folder often holds the export it pastes into HoSo: it has no unit to report
+    on, so it is listed among the files not read — not a failed commune, not exit 1."""
+    folder = tmp_path / "so"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "tan_hung_2024.xlsx")
+    shutil.copy(EXPORT, folder / EXPORT.name)
+    before = sha256(folder / EXPORT.name)
+    out = tmp_path / "out"
+    result = _batch(cli, folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    text = flat(result.output)
+    assert "Đã lập 1/1 báo cáo; 0 sổ lỗi." in text
+    assert EXPORT_SET_ASIDE in text
+    assert _listing(out) == [SAMPLE_REPORT, "tong_hop_9m_2024.xlsx"]
+    _, rows, total = _summary_rows(out / "tong_hop_9m_2024.xlsx")
+    assert list(rows) == ["tan_hung_2024.xlsx"]
+    assert total["figures"]["reception.visits"] == SAMPLE_VISITS
+    assert sha256(folder / EXPORT.name) == before
+
+
+def test_a_folder_of_exports_only_is_refused_saying_what_they_are(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "so"
+    folder.mkdir()
+    shutil.copy(EXPORT, folder / EXPORT.name)
+    result = _batch(cli, folder, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert flat(result.output) == (
+        f"Lỗi: Không tìm thấy sổ Excel nào (.xlsx, .xlsm, .xls, .ods) trong «{folder}» (đã bỏ "
+        "qua 1 danh sách hồ sơ xuất từ hệ thống một cửa, không phải sổ của xã, phường: tệp này "
+        "dùng bằng --ho-so hoặc dán vào trang HoSo của sổ). Ghi tên sổ hoặc thư mục chứa sổ "
+        "của các xã, phường."
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_workbook_that_lost_its_thong_tin_still_fails(cli: CliRunner, tmp_path: Path) -> None:
+    """Only a file holding nothing but a dossier table is an export: a commune's workbook
+    missing ThongTin (it has TiepCongDan) is a failed commune, said."""
+    folder = tmp_path / "so"
+    folder.mkdir()
+    book = openpyxl.load_workbook(SAMPLE)
+    del book["ThongTin"]
+    book.save(folder / "mat_thong_tin.xlsx")
+    result = _batch(cli, folder, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    text = flat(result.output)
+    assert "0 sổ lỗi" not in text and "1 sổ lỗi" in text
+    assert "Không đọc" not in text

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from danvan_cli.errors import DanvanError, InvalidWorkbookError, OutputExistsError, UsageError
 
 if TYPE_CHECKING:
-    from danvan_cli.batch_inputs import InputFiles, Skipped, Source
+    from danvan_cli.batch_inputs import InputFiles, Skipped, Source, Sources
     from danvan_cli.batch_pool import Workers
-    from danvan_cli.batch_year import UnitSeen
+    from danvan_cli.batch_year import Seen, UnitSeen
     from danvan_cli.build import BuildOptions, PeriodRequest
     from danvan_cli.models import UnitInfo
     from danvan_cli.pdf import Converted
@@ -580,7 +580,7 @@ def run_batch(
         )
     sources = find_sources(inputs, out_dir)
     if not sources.found:
-        raise DanvanError(_nothing_found(inputs, len(sources.skipped)))
+        raise DanvanError(_nothing_found(inputs, sources.skipped))
     previous = find_previous(compare) if compare is not None else None
     office = find_libreoffice() if options.pdf else None  # missing: the .docx still written
     template, template_warnings = _checked_template(options.template)
@@ -597,7 +597,9 @@ def run_batch(
     report = progress or _no_progress
     files = InputFiles(sources.found)
     with worker_pool(count, _init_worker, (job,), context) as workers:
-        seen = _read_units(workers, sources.found, report)
+        seen, sources = _set_aside_exports(sources, _read_units(workers, sources.found, report))
+        if not sources.found:
+            raise DanvanError(_nothing_found(inputs, sources.skipped))
         year = _decide_year(seen, request)
         _check_summary(out_dir, replace(request, year=year), options.force, files)
         _check_reports(out_dir, request, year, seen, options.pdf, files)
@@ -631,16 +633,15 @@ def run_batch(
     return outcome
 
 
-def _read_units(
-    workers: Workers, sources: Sequence[Source], progress: Progress
-) -> list[UnitSeen | None]:
-    """Each workbook's ThongTin, in input order (None where it cannot be read)."""
+def _read_units(workers: Workers, sources: Sequence[Source], progress: Progress) -> list[Seen]:
+    """Each workbook's ThongTin, in input order (None where it cannot be read, NotAWorkbook
+    for a per-dossier export)."""
     from danvan_cli.batch_pool import run_in_order
     from danvan_cli.batch_year import read_units
 
-    seen: list[UnitSeen | None] = [None] * len(sources)
+    seen: list[Seen] = [None] * len(sources)
 
-    def take(position: int, found: UnitSeen | None) -> None:
+    def take(position: int, found: Seen) -> None:
         seen[position] = found
 
     run_in_order(
@@ -653,6 +654,25 @@ def _read_units(
         largest=UNITS_CHUNK,
     )
     return seen
+
+
+def _set_aside_exports(
+    sources: Sources, seen: Sequence[Seen]
+) -> tuple[list[UnitSeen | None], Sources]:
+    """The per-dossier exports among the workbooks moved to the files not read, with why."""
+    from danvan_cli.batch_inputs import Skipped, Sources
+    from danvan_cli.batch_year import NotAWorkbook
+
+    kept: list[UnitSeen | None] = []
+    found: list[Source] = []
+    skipped = list(sources.skipped)
+    for source, each in zip(sources.found, seen, strict=True):
+        if isinstance(each, NotAWorkbook):
+            skipped.append(Skipped(source, each.why))
+        else:
+            kept.append(each)
+            found.append(source)
+    return kept, Sources(found, skipped)
 
 
 def _decide_year(seen: Sequence[UnitSeen | None], request: PeriodRequest) -> int | None:
@@ -811,16 +831,26 @@ def _with_pdf(result: CommuneResult, converted: Converted, force: bool) -> Commu
     return _failed(result, problem, result.note)  # an old PDF stays beside the new report
 
 
-def _nothing_found(inputs: list[Path], skipped: int) -> str:
+def _nothing_found(inputs: list[Path], skipped: Sequence[Skipped]) -> str:
+    from danvan_cli.batch_year import EXPORT_FILE
     from danvan_cli.workbook import SUFFIXES
 
     where = ", ".join(f"«{item}»" for item in inputs) or "(không có đầu vào)"
     message = f"Không tìm thấy sổ Excel nào ({', '.join(SUFFIXES)}) trong {where}"
-    if skipped:
-        message += (
-            f" (đã bỏ qua {skipped} tệp do danvan ghi ra: sổ tổng hợp, bản sao chú thích, "
-            "tệp trong thư mục ra)"
+    exports = sum(1 for each in skipped if each.why == EXPORT_FILE)
+    set_aside = []
+    if len(skipped) > exports:
+        set_aside.append(
+            f"{len(skipped) - exports} tệp do danvan ghi ra: sổ tổng hợp, bản sao chú thích, "
+            "tệp trong thư mục ra"
         )
+    if exports:
+        set_aside.append(
+            f"{exports} {EXPORT_FILE}: tệp này dùng bằng --ho-so hoặc dán vào trang HoSo "
+            "của sổ"
+        )
+    if set_aside:
+        message += f" (đã bỏ qua {'; '.join(set_aside)})"
     return message + ". Ghi tên sổ hoặc thư mục chứa sổ của các xã, phường."
 
 

@@ -22,16 +22,35 @@ class UnitSeen:
     province: str
 
 
-def read_units(paths: Sequence[Path]) -> list[UnitSeen | None]:
+EXPORT_FILE = "danh sách hồ sơ xuất từ hệ thống một cửa, không phải sổ của xã, phường"
+"""Why a batch sets aside a per-dossier export found among its workbooks."""
+
+
+@dataclass(frozen=True)
+class NotAWorkbook:
+    """A file among a batch's inputs that is no commune's workbook (a per-dossier export): set
+    aside, listed with ``why``, never a failure."""
+
+    why: str
+
+
+Seen = UnitSeen | NotAWorkbook | None
+
+
+def read_units(paths: Sequence[Path]) -> list[Seen]:
     """Pool task: the ThongTin of each workbook, or None when it cannot be read (the workbook
-    then fails with its own errors when it is built)."""
-    from danvan_cli.reading import read_unit
+    then fails with its own errors when it is built); NotAWorkbook for a per-dossier export,
+    which holds no ThongTin and is no commune's workbook."""
+    from danvan_cli.reading import is_dossier_export, read_unit
     from danvan_cli.unit_identity import unit_title
 
-    seen: list[UnitSeen | None] = []
+    seen: list[Seen] = []
     for path in paths:
         try:
             info = read_unit(path)
+            if info is None and is_dossier_export(path):
+                seen.append(NotAWorkbook(EXPORT_FILE))
+                continue
         except Exception:  # a hostile file: it fails again, said properly, when built
             info = None
         if info is None:

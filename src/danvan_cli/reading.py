@@ -174,6 +174,17 @@ def read_unit(path: Path) -> UnitInfo | None:
     return _Reader(book, Report(file=str(path))).info()
 
 
+def is_dossier_export(path: Path) -> bool:
+    """Whether the file at ``path`` is a per-dossier export of the one-stop-shop system (a
+    table of dossiers, no sheet of a commune's workbook) rather than a commune's workbook:
+    ``batch`` sets such a file aside, it has no unit to report on."""
+    try:
+        book = open_workbook(path, export=True)
+    except UnreadableFileError:
+        return False
+    return all(CATALOGUE.find(name) in (None, HO_SO) for name in book.sheet_names)
+
+
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
     """Reading a large log allocates hundreds of thousands of small objects that live until
