@@ -846,8 +846,7 @@ def _nothing_found(inputs: list[Path], skipped: Sequence[Skipped]) -> str:
         )
     if exports:
         set_aside.append(
-            f"{exports} {EXPORT_FILE}: tệp này dùng bằng --ho-so hoặc dán vào trang HoSo "
-            "của sổ"
+            f"{exports} {EXPORT_FILE}: tệp này dùng bằng --ho-so hoặc dán vào trang HoSo của sổ"
         )
     if set_aside:
         message += f" (đã bỏ qua {'; '.join(set_aside)})"

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -309,7 +310,8 @@ Message = str | Callable[[], str]
 """An issue's message, or what words it when it is shown: building a message may cost a near
 miss search (cells.py), and a log may hold a hundred thousand issues of which a screen shows a
 few hundred (SPEC §7: only the messages that are shown are formatted). A callable must be
-pure and picklable (``functools.partial`` of a module-level function)."""
+pure and picklable (``functools.partial`` of a module-level function or of a string's
+``format``)."""
 
 
 class Issue(NamedTuple):
@@ -636,26 +638,30 @@ def check_receptions(
     labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
     at = columns.get("kind")
     letter = "" if at is None else column_letter(at)
+    mismatched = [  # in row order
+        (number, kind, origin)
+        for ok, number, code, kind in zip(valid, numbers, codes, kinds, strict=True)
+        if ok and code and (origin := first.get(keys[code])) is not None and origin[2] != kind
+    ]
     room = report.room
-    found = 0
-    for ok, number, code, kind in zip(valid, numbers, codes, kinds, strict=True):  # row order
-        if ok and code:
-            origin = first.get(keys[code])
-            if origin is not None and origin[2] != kind:
-                found += 1
-                if found <= room:
-                    report.keep(
-                        Issue(
-                            "kind-mismatch",
-                            f"Lượt này ghi {labels[kind]} nhưng lượt đầu của cùng vụ việc (cùng "
-                            f"Mã vụ việc, dòng {origin[1]}) ghi {labels[origin[2]]}.",
-                            sheet,
-                            f"{letter}{number}" if letter else None,
-                            "Phân loại",
-                        )
-                    )
-    if found > room:
-        report.omit("kind-mismatch", found - room)
+    word = _KIND_MISMATCH.format  # worded only when shown (a log may hold tens of thousands)
+    report.extend(
+        Issue(
+            "kind-mismatch",
+            partial(word, labels[kind], origin[1], labels[origin[2]]),
+            sheet,
+            f"{letter}{number}" if letter else None,
+            "Phân loại",
+        )
+        for number, kind, origin in mismatched[:room]
+    )
+    if len(mismatched) > room:
+        report.omit("kind-mismatch", len(mismatched) - room)
+
+
+_KIND_MISMATCH = (
+    "Lượt này ghi {} nhưng lượt đầu của cùng vụ việc (cùng Mã vụ việc, dòng {}) ghi {}."
+)
 
 
 # --- the per-dossier list (HoSo) -------------------------------------------------------------
