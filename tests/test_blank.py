@@ -24,7 +24,6 @@ from danvan_cli.blank import (
 )
 from danvan_cli.errors import DanvanError, OutputExistsError, UsageError
 from danvan_cli.schema import (
-    KIND_LABELS,
     SHEETS,
     THONG_TIN,
     THONG_TIN_HEADERS,
@@ -107,7 +106,7 @@ def test_headers_are_exact_titles_styled_and_frozen(book: Any, sheet: Sheet) -> 
             column.required
         )
         assert column.help in cell.comment.text
-        assert KIND_LABELS[column.kind] in cell.comment.text
+        assert column.kind_label in cell.comment.text
 
 
 @pytest.mark.parametrize("sheet", LOG_SHEETS, ids=lambda sheet: sheet.title)
@@ -189,11 +188,14 @@ def test_guide_lists_every_column_of_every_sheet(book: Any) -> None:
         for column in sheet.columns:
             row = table[(sheet.title, column.title)]
             assert row[2] == ("Có" if column.required else None)
-            assert row[3] == KIND_LABELS[column.kind]
+            assert row[3] == column.kind_label
             assert column.help in row[4]
             for label in _labels(column):
                 assert label in row[4]
     assert len(table) == sum(len(sheet.columns) for sheet in SHEETS)
+    # Số người is at least 1 (SPEC §1): its type says so, not "không âm"
+    assert table[("TiepCongDan", "Số người")][3] == "số nguyên từ 1 trở lên"
+    assert table[("TiepCongDan", "STT")][3] == "số nguyên không âm"
     text = " ".join(str(value) for row in rows[: rows.index(header)] for value in row if value)
     assert "dữ liệu cá nhân" in text.lower() and "không bao giờ in ra" in text
 

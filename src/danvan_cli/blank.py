@@ -15,7 +15,6 @@ from danvan_cli.errors import DanvanError, OutputExistsError, UsageError
 from danvan_cli.output import os_error, write_bytes_atomic, write_workbook_atomic
 from danvan_cli.schema import (
     GUIDE_TITLE,
-    KIND_LABELS,
     SHEETS,
     THONG_TIN,
     THONG_TIN_HEADERS,
@@ -180,7 +179,7 @@ def _write_header(ws: Any, columns: tuple[Column, ...]) -> None:
 def _comment(column: Column) -> Any:
     from openpyxl.comments import Comment
 
-    lines = [column.help, f"Kiểu: {KIND_LABELS[column.kind]}."]
+    lines = [column.help, f"Kiểu: {column.kind_label}."]
     labels = _labels(column)
     if labels:
         lines.append(f"Chọn: {', '.join(labels)}.")
@@ -346,7 +345,7 @@ def _fill_guide(ws: Any, year: int) -> None:
                 sheet.title,
                 column.title,
                 "Có" if column.required else "",
-                KIND_LABELS[column.kind],
+                column.kind_label,
                 _guide_explanation(column),
             )
             for index, value in enumerate(values, start=1):

@@ -54,6 +54,13 @@ class Column:
     width: int = 14
     timestamp: bool = False
     """A date that may carry a time of day (``04/03/2025 09:15``): the time is ignored."""
+    kind_text: str | None = None
+    """How HuongDan names the column's type when KIND_LABELS says less than its bounds."""
+
+    @property
+    def kind_label(self) -> str:
+        """The column's type as HuongDan and the header comments name it."""
+        return self.kind_text or KIND_LABELS[self.kind]
 
     @cached_property
     def folded_names(self) -> frozenset[str]:
@@ -324,6 +331,7 @@ TIEP_CONG_DAN = Sheet(
             "Số người trong lượt tiếp, từ 1 trở lên (từ 5 là đoàn đông người).",
             required=True,
             width=9,
+            kind_text="số nguyên từ 1 trở lên",
         ),
         Column(
             "case_code",
