@@ -409,3 +409,32 @@ def test_a_workbook_that_lost_its_thong_tin_still_fails(cli: CliRunner, tmp_path
     text = flat(result.output)
     assert "0 sổ lỗi" not in text and "1 sổ lỗi" in text
     assert "Không đọc" not in text
+
+
+# --- the command's own mistakes are said before any work --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["-p", "9x"],
+            "Lỗi: Mã kỳ «9x» không hợp lệ. Dùng: 3m, 6m, 9m, 12m (N tháng đầu năm), q1–q4 (quý), "
+            "t1–t12 (tháng).",
+        ),
+        (
+            ["-p", "9m", "--from", "1/1/2024"],
+            "Lỗi: Cần cả ngày bắt đầu (--from) và ngày kết thúc (--to), không chỉ một.",
+        ),
+    ],
+)
+def test_a_wrong_period_is_a_usage_error_not_a_failed_commune(
+    cli: CliRunner, tmp_path: Path, options: list[str], said: str
+) -> None:
+    """Not one "Lỗi" row per commune and a tong_hop_9x_….xlsx: exit 2, nothing written."""
+    out = tmp_path / "out"
+    result = cli.invoke(app, ["batch", str(SAMPLE), *options, "-o", str(out)])
+    no_traceback(result)
+    assert result.exit_code == 2
+    assert flat(result.output) == said
+    assert not out.exists()

@@ -815,6 +815,25 @@ def test_batch_so_sanh_must_be_a_folder(
     assert not out.exists()
 
 
+def test_batch_so_sanh_given_a_workbook_says_it_is_a_file(
+    runner: CliRunner, communes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    now, before = communes
+    workbook = next(before.glob("*.xlsx"))
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["batch", str(now), "-p", "q1", "--so-sanh", str(workbook), "-o", str(out)]
+    )
+    assert result.exit_code == 2
+    no_traceback(result)
+    assert flat(result.output) == (
+        f"Lỗi: --so-sanh «{workbook}» là một tệp: với batch, --so-sanh là thư mục chứa sổ năm "
+        "trước của các xã, phường (mỗi xã được ghép với sổ của chính nó). Để so sánh một sổ, "
+        "dùng build hoặc figures với --so-sanh."
+    )
+    assert not out.exists()
+
+
 def test_last_years_workbooks_are_matched_by_their_thongtin_alone(tmp_path: Path) -> None:
     from danvan_cli.batch import find_previous
     from danvan_cli.reading import read_unit

@@ -261,10 +261,16 @@ def test_init_at_a_terminal_asks_for_what_is_missing(
 def test_init_in_a_script_says_which_options_are_missing(runner: CliRunner, tmp_path: Path) -> None:
     """No terminal (a script, input from /dev/null): no question that cannot be answered, but
     the options to give, as a usage error."""
-    result = runner.invoke(app, ["init", str(tmp_path / "moi"), "--tinh", "Hải Phòng"], input="")
-    assert result.exit_code == 2
-    assert flat(result.output) == "Lỗi: Cần tên đơn vị (--ten) và tỉnh/thành phố (--tinh)."
-    assert not (tmp_path / "moi").exists()
+    cases = {
+        ("--tinh", "Hải Phòng"): "Lỗi: Cần tên đơn vị (--ten).",
+        ("--ten", "Tân Hưng"): "Lỗi: Cần tỉnh/thành phố (--tinh).",
+        ("--ten", " "): "Lỗi: Cần tên đơn vị (--ten) và tỉnh/thành phố (--tinh).",
+    }
+    for given, said in cases.items():
+        result = runner.invoke(app, ["init", str(tmp_path / "moi"), *given], input="")
+        assert result.exit_code == 2
+        assert flat(result.output) == said
+        assert not (tmp_path / "moi").exists()
 
 
 def test_standalone_mode_off_returns_the_exit_code() -> None:

@@ -217,6 +217,12 @@ def find_previous(folder: Path) -> PreviousWorkbooks:
     from danvan_cli.reading import read_unit
     from danvan_cli.unit_identity import identity_of
 
+    if folder.is_file():
+        raise UsageError(
+            f"--so-sanh «{folder}» là một tệp: với batch, --so-sanh là thư mục chứa sổ năm "
+            "trước của các xã, phường (mỗi xã được ghép với sổ của chính nó). Để so sánh một "
+            "sổ, dùng build hoặc figures với --so-sanh."
+        )
     if not folder.is_dir():
         raise UsageError(
             f"--so-sanh «{folder}»: không có thư mục này (với batch, --so-sanh là thư mục chứa "
@@ -578,6 +584,8 @@ def run_batch(
             f"«{out_dir}» là một tệp, không phải thư mục: batch ghi các báo cáo và sổ tổng hợp "
             "vào một thư mục. Chọn thư mục khác bằng -o."
         )
+    # a wrong period code, window or --from/--to is the command's, said before any work
+    request.resolve(request.year or dt.date.today().year)
     sources = find_sources(inputs, out_dir)
     if not sources.found:
         raise DanvanError(_nothing_found(inputs, sources.skipped))

@@ -392,8 +392,14 @@ def init(
     if interactive():  # asked only of a person at a terminal; a script is told what is missing
         name = name or typer.prompt("Tên xã/phường (ví dụ Tân Hưng)")
         province = province or typer.prompt("Tỉnh/Thành phố")
-    if not name or not name.strip() or not province or not province.strip():
-        raise UsageError("Cần tên đơn vị (--ten) và tỉnh/thành phố (--tinh).")
+    missing = [
+        option
+        for option, value in (("tên đơn vị (--ten)", name), ("tỉnh/thành phố (--tinh)", province))
+        if not value or not value.strip()
+    ]
+    if missing:
+        raise UsageError(f"Cần {' và '.join(missing)}.")
+    assert name is not None and province is not None  # for mypy: both given
     profile = {"name": name.strip(), "province": province.strip(), "kind": labels[fold(kind)]}
     for path in write_blank_workbook(folder, year, profile):
         _echo(f"Đã tạo {path}")
