@@ -74,6 +74,24 @@ def test_people_below_one_is_refused_by_the_model(
 
 
 @pytest.mark.parametrize("want_data", [True, False], ids=["build", "validate"])
+def test_a_cell_that_does_not_parse_hides_no_other_error_of_its_row(
+    make_workbook: MakeWorkbook, want_data: bool
+) -> None:
+    """Every error at once (SPEC §5): a bad date beside Số người -3, a bad choice beside 0 —
+    each cell said once, the clerk never fixes one to meet the next."""
+    bad_date = visit(day="ngày mai", people=-3)
+    bad_choice = [dt.date(2024, 9, 14), "Định kỳ", 0, "Khiếu nai lạ", None]
+    book = make_workbook({"TiepCongDan": [RECEPTION_HEADER, bad_date, bad_choice, visit()]})
+    found = [(cell, code) for _, cell, code, _ in issues(load(book, want_data=want_data).report)]
+    assert found == [
+        ("A2", "bad-date"),
+        ("C2", "out-of-range"),
+        ("C3", "out-of-range"),
+        ("D3", "bad-choice"),
+    ]
+
+
+@pytest.mark.parametrize("want_data", [True, False], ids=["build", "validate"])
 def test_negative_people_is_out_of_range(make_workbook: MakeWorkbook, want_data: bool) -> None:
     """Số người must be at least 1: a negative count is told against that bound (the hint of a
     plain negative count, "số nguyên không âm", would let 0 through)."""

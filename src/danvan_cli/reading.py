@@ -261,6 +261,8 @@ class _Reader:
         self.want_data = want_data
         self.year: int | None = None
         self.coverage = Coverage()
+        self.unparsed: dict[str, list[int]] = {}
+        """The sheet being read: column key -> positions of its cells that did not parse."""
 
     # -- tables -----------------------------------------------------------------------------
 
@@ -328,6 +330,7 @@ class _Reader:
         valid = bytearray(b"\x01") * len(cells)
         issues: list[CellIssue] = []
         typed: dict[str, list[Any]] = {}
+        self.unparsed = {}
         for column, index in plan:
             model_field = fields[column.key]
             blank = None if model_field.is_required() else model_field.default
@@ -449,6 +452,8 @@ class _Reader:
         room = self.report.room
         messages: dict[tuple[type, object], Message] = {}
         positions = sorted(bad.keys() | raw_problems.keys()) if raw_problems else sorted(bad)
+        if positions:
+            self.unparsed[column.key] = positions
         for rank, position in enumerate(positions):
             valid[position] = 0
             values[position] = None
@@ -482,6 +487,7 @@ class _Reader:
         """The rows whose cells all parsed, validated by ``model``: as ``model`` objects, or
         (not ``as_rows``) column by column against the same fields. A value that
         breaks a constraint becomes an issue on its cell and its row is left out."""
+        self._check_unparsed_rows(model, numbers, typed, valid, columns, issues)
         positions = [position for position, ok in enumerate(valid) if ok]
         if len(positions) == len(valid):
             values = {"row": numbers, **typed}
@@ -520,6 +526,38 @@ class _Reader:
                 records = [r for i, r in enumerate(records) if i not in rejected]
                 positions = [p for i, p in enumerate(positions) if i not in rejected]
         return []
+
+    def _check_unparsed_rows(
+        self,
+        model: type[RowT],
+        numbers: list[int],
+        typed: dict[str, list[Any]],
+        valid: bytearray,
+        columns: dict[str, tuple[Column, int]],
+        issues: list[CellIssue],
+    ) -> None:
+        """The other cells of the rows where a cell did not parse, checked against their
+        fields' constraints too (SPEC §5: validate gives every error, not one a row at a time);
+        the cells that did not parse, already said, are left out. Rules over a whole row need
+        every cell: a model with one is not checked so."""
+        adapter = _column_adapter(model)
+        broken = [position for position, ok in enumerate(valid) if not ok]
+        if adapter is None or not broken:
+            return
+        # each column on its own rows: its own unparsed cells left out (the columns are
+        # validated independently, so their lists need not be as long as each other)
+        at: dict[str, list[int]] = {}
+        values: dict[str, list[Any]] = {}
+        for key, column in {"row": numbers, **typed}.items():
+            skip = set(self.unparsed.get(key, ()))
+            at[key] = [position for position in broken if position not in skip]
+            values[key] = [column[position] for position in at[key]]
+        try:
+            adapter.validate_python(values)
+        except ValidationError as err:
+            for error in err.errors(include_url=False):
+                key = str(error["loc"][0])
+                self._refused(error, key, at[key][int(error["loc"][1])], numbers, columns, issues)
 
     @staticmethod
     def _refused(
