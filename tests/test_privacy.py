@@ -303,6 +303,9 @@ def test_shifted_paste_is_described_at_its_cells(outputs: dict[str, str]) -> Non
     assert said == {
         "TiepCongDan!B3": not_a_date,
         "TiepCongDan!C4": "Ô có một dãy số dài, không có trong danh sách: Sáng, Chiều.",
+        # the same row's Số người holds the phone number too: said, not hidden by C4
+        "TiepCongDan!F4": "Ô có một số rất dài, lớn hơn 10.000: «Số người» phải không quá "
+        "10.000 (có thể dán nhầm cột).",
         "TiepCongDan!D5": "Ô có chữ, không có trong danh sách: Thường xuyên, Định kỳ, Ủy quyền, "
         "Đột xuất.",
         "TiepCongDan!H5": "Ô có chữ, không có trong danh sách: Khiếu nại, Tố cáo, Kiến nghị, "
