@@ -201,6 +201,8 @@ def test_batch_finds_the_2023_sample_in_the_sample_folder(
     no_traceback(result)
     assert result.exit_code == 0, result.output
     assert "So sánh với cùng kỳ: 1/1 đơn vị có sổ năm trước." in flat(result.output)
+    # the exports are nobody's workbook: not listed as workbooks whose ThongTin is unreadable
+    assert "Không đọc được thông tin đơn vị" not in result.output
     report = out / "bao_cao_dan_van_xa_tan_hung_9m_2024.docx"
     paragraphs = [flat(p.text) for p in Document(str(report)).paragraphs if p.text.strip()]
     assert RECEPTION_SENTENCE in paragraphs

@@ -214,7 +214,7 @@ class PreviousWorkbooks:
 def find_previous(folder: Path) -> PreviousWorkbooks:
     """Index the workbooks of ``folder`` by unit and year, reading only their ThongTin."""
     from danvan_cli.batch_inputs import find_sources
-    from danvan_cli.reading import read_unit
+    from danvan_cli.reading import is_dossier_export, read_unit
     from danvan_cli.unit_identity import identity_of
 
     if folder.is_file():
@@ -233,10 +233,10 @@ def find_previous(folder: Path) -> PreviousWorkbooks:
     for source in find_sources([folder]).found:  # danvan's own outputs left out
         path = source.path
         info = read_unit(path)
-        if info is None:
-            unreadable.append(path)
-        else:
+        if info is not None:
             found.setdefault((identity_of(info), info.year), []).append(path)
+        elif not is_dossier_export(path):  # an export is nobody's workbook: not worth a word
+            unreadable.append(path)
     return PreviousWorkbooks(
         folder, {key: tuple(paths) for key, paths in found.items()}, tuple(unreadable)
     )
