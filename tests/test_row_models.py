@@ -173,6 +173,26 @@ def test_profile_constraints_name_the_value_cell(make_workbook: MakeWorkbook) ->
     ]
 
 
+def test_a_wrong_profile_item_hides_no_other(make_workbook: MakeWorkbook) -> None:
+    """Every error at once (SPEC §5): a Năm that does not parse used to hide a Số đảng viên
+    over its bound and the warning of a Diện tích that is a 9-digit number."""
+    info = [
+        ["Mục", "Giá trị"],
+        ["Tên đơn vị", "Tân Hưng"],
+        ["Tỉnh/Thành phố", "Hải Phòng"],
+        ["Năm", "hai nghìn"],
+        ["Diện tích (km²)", 987654321],
+        ["Số đảng viên", 5_000_000],
+    ]
+    loaded = load(make_workbook({"ThongTin": info}, info=False))
+    assert loaded.data is None
+    assert sorted((i.cell, i.code) for i in in_sheets(loaded.report)) == [
+        ("B4", "bad-year"),
+        ("B5", "implausible-value"),
+        ("B6", "out-of-range"),
+    ]
+
+
 def test_implausible_profile_is_a_warning_and_no_density(make_workbook: MakeWorkbook) -> None:
     info = [
         ["Mục", "Giá trị"],

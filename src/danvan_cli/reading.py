@@ -640,7 +640,7 @@ class _Reader:
         item_at, value_at = by_key["item"], by_key["value"]
         values: dict[str, Any] = {}
         cells: dict[str, str] = {}  # item key -> the ref of its value cell
-        ok = True
+        failed: set[str] = set()  # items already said to be wrong (or missing)
         for number, row in table.rows:
             item_raw = table.cell(row, item_at)
             if is_blank(item_raw):
@@ -675,7 +675,7 @@ class _Reader:
                     continue
                 problem = (code or "", message or "")
             self.report.add(problem[0], problem[1], table.name, ref, column.title)
-            ok = False
+            failed.add(column.key)
         for column in THONG_TIN.columns:
             if column.required and column.key not in cells:
                 self.report.add(
@@ -685,20 +685,26 @@ class _Reader:
                     None,
                     column.title,
                 )
-                ok = False
-        info = self._unit_info(table, values, cells) if ok else None
+                failed.add(column.key)
+        # the other items are checked against their constraints even when one is wrong: every
+        # error at once (SPEC §5), and the profile only when there is none
+        info = self._unit_info(table, values, cells, failed)
+        if failed:
+            info = None
         self.year = info.year if info is not None else _plain_year(values.get("year"))
         self.coverage.year = self.year
         self.coverage.info_sheet = table.name
+        self._plausible(table, values, cells, failed)
         if info is not None:
-            self._plausible(table, info, cells)
             self.coverage.signer = bool((info.signer or "").strip())
         return info
 
     def _unit_info(
-        self, table: Table, values: dict[str, Any], cells: dict[str, str]
+        self, table: Table, values: dict[str, Any], cells: dict[str, str], failed: set[str]
     ) -> UnitInfo | None:
-        """The profile validated by UnitInfo; its constraint errors name the item's cell."""
+        """The profile validated by UnitInfo; its constraint errors name the item's cell (and
+        join ``failed``); the errors of items in ``failed``, already said, are left out."""
+        values = dict(values)
         kind = values.pop("kind", "xa")
         values["kind"] = next(c.label for c in THONG_TIN.column("kind").choices if c.key == kind)
         if "recipients" in values:
@@ -706,18 +712,28 @@ class _Reader:
         try:
             return UnitInfo.model_validate(values)
         except ValidationError as err:
+            refused: set[str] = set()
             for error in err.errors(include_url=False):
                 key = str(error["loc"][0]) if error["loc"] else ""
+                if key in failed:
+                    continue
                 column = THONG_TIN.column(key)
                 code, message = constraint_issue(column, error)
                 self.report.add(code, message, table.name, cells.get(key), column.title)
+                refused.add(key)
+            failed |= refused or {""}  # a profile that fails is never used
             return None
 
-    def _plausible(self, table: Table, info: UnitInfo, cells: dict[str, str]) -> None:
-        """Profile values no commune has (a unit typed wrong, usually) are warned about."""
+    def _plausible(
+        self, table: Table, values: dict[str, Any], cells: dict[str, str], failed: set[str]
+    ) -> None:
+        """Profile values no commune has (a unit typed wrong, usually) are warned about — also
+        when another item is wrong; not those already said to be wrong."""
         low, high = PLAUSIBLE_AREA_KM2
-        if info.area_km2 is not None and not low <= info.area_km2 <= high:
-            area = shown_number(_number(info.area_km2), "km²")
+        area_km2 = None if "area_km2" in failed else values.get("area_km2")
+        population = None if "population" in failed else values.get("population")
+        if area_km2 is not None and not low <= area_km2 <= high:
+            area = shown_number(_number(area_km2), "km²")
             self.report.add(
                 "implausible-value",
                 f"Diện tích ghi {area} không giống diện tích một đơn vị cấp xã (thường từ "
@@ -726,11 +742,11 @@ class _Reader:
                 cells.get("area_km2"),
                 THONG_TIN.column("area_km2").title,
             )
-        if info.population is not None and info.population > PLAUSIBLE_POPULATION:
-            population = shown_number(_number(info.population), "người")
+        if population is not None and population > PLAUSIBLE_POPULATION:
+            shown = shown_number(_number(population), "người")
             self.report.add(
                 "implausible-value",
-                f"Dân số ghi {population}, quá lớn cho một đơn vị cấp xã; mật độ dân số không "
+                f"Dân số ghi {shown}, quá lớn cho một đơn vị cấp xã; mật độ dân số không "
                 "được tính.",
                 table.name,
                 cells.get("population"),
