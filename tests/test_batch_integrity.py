@@ -438,3 +438,21 @@ def test_a_wrong_period_is_a_usage_error_not_a_failed_commune(
     assert result.exit_code == 2
     assert flat(result.output) == said
     assert not out.exists()
+
+
+def test_a_workbook_left_with_its_ho_so_sheet_alone_is_a_failed_commune(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    """A sheet named "HoSo" is the template's own: a commune's workbook that lost ThongTin and
+    its other sheets fails, said — it is not set aside as an export."""
+    folder = tmp_path / "so"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "tan_hung_2024.xlsx")
+    book = openpyxl.load_workbook(EXPORT)
+    book.active.title = "HoSo"
+    book.save(folder / "mat_thong_tin.xlsx")
+    result = _batch(cli, folder, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    text = flat(result.output)
+    assert "Đã lập 1/2 báo cáo; 1 sổ lỗi." in text
+    assert "Không đọc" not in text

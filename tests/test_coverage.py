@@ -317,17 +317,24 @@ def test_a_window_in_last_year_is_said_on_build(runner: CliRunner, tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "warned"),
+    ("period", "start", "end", "warned"),
     [
-        ("15/12/2023", "14/9/2024", False),  # the nd09 window, typed by hand
-        ("1/12/2023", "30/9/2024", False),  # 31 days before 1/1
-        ("30/11/2023", "30/9/2024", True),  # 32 days before 1/1
-        ("1/1/2024", "31/10/2024", False),  # 31 days past 30/9
-        ("1/1/2024", "1/11/2024", True),  # 32 days past 30/9
-        ("1/1/2024", "31/3/2024", True),  # a quarter's days for 9 months
+        ("9m", "15/12/2023", "14/9/2024", False),  # the nd09 window, typed by hand
+        ("9m", "12/12/2023", "30/9/2024", False),  # 20 days before 1/1
+        ("9m", "11/12/2023", "30/9/2024", True),  # 21 days before 1/1
+        ("9m", "1/1/2024", "20/10/2024", False),  # 20 days past 30/9
+        ("9m", "1/1/2024", "21/10/2024", True),  # 21 days past 30/9
+        ("9m", "1/1/2024", "31/3/2024", True),  # a quarter's days for 9 months
+        ("t9", "15/8/2024", "14/9/2024", False),  # tháng 9's nd09 window
+        ("t9", "1/8/2024", "31/8/2024", True),  # August for tháng 9
+        ("t3", "1/2/2024", "29/2/2024", True),  # February (a leap year's) for tháng 3
+        ("q3", "1/6/2024", "31/8/2024", True),  # a month early for quý III
+        ("t12", "15/11/2024", "14/12/2024", False),
     ],
 )
-def test_how_far_a_window_may_stray(runner: CliRunner, start: str, end: str, warned: bool) -> None:
-    result = invoke(runner, "figures", SAMPLE, "-p", "9m", "--from", start, "--to", end)
+def test_how_far_a_window_may_stray(
+    runner: CliRunner, period: str, start: str, end: str, warned: bool
+) -> None:
+    result = invoke(runner, "figures", SAMPLE, "-p", period, "--from", start, "--to", end)
     assert result.exit_code == 0, result.output
     assert ("Cảnh báo: Khoảng ngày tự chọn" in result.output) is warned, result.output

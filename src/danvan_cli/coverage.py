@@ -23,10 +23,11 @@ STALE_DAYS = 30
 """A log is said to stop short when the period reaches more than this many days past its last
 dated row."""
 
-OFF_PERIOD_DAYS = 31
+OFF_PERIOD_DAYS = 20
 """A ``--from/--to`` window whose first or last day lies more than this many days from the
-first or last day of the period's months is said to miss them (an nd09-like window, from the
-15th of the month before to the 14th, is well within)."""
+first or last day of the period's months is said to miss them: an nd09-like window (from the
+15th of the month before to the 14th, at most 17 days off) is within, a window one whole
+month off (August for tháng 9) is not."""
 
 COVERAGE_CODES = (
     "log-ends-early",

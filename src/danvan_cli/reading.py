@@ -176,13 +176,18 @@ def read_unit(path: Path) -> UnitInfo | None:
 
 def is_dossier_export(path: Path) -> bool:
     """Whether the file at ``path`` is a per-dossier export of the one-stop-shop system (a
-    table of dossiers, no sheet of a commune's workbook) rather than a commune's workbook:
+    table of dossiers, no sheet named as a commune's workbook names them, "HoSo" included)
+    rather than a commune's workbook:
     ``batch`` sets such a file aside, it has no unit to report on."""
-    try:
-        book = open_workbook(path, export=True)
+    try:  # the sheet names first: no sheet is read for them
+        names = open_workbook(path, only=frozenset()).sheet_names
+        own = fold(HO_SO.title)  # "HoSo" is the template's name; an export names it otherwise
+        if any(CATALOGUE.find(name) not in (None, HO_SO) or fold(name) == own for name in names):
+            return False  # a sheet named as the workbook's own: a commune's workbook
+        open_workbook(path, export=True)  # refused when no sheet holds a dossier table
     except UnreadableFileError:
         return False
-    return all(CATALOGUE.find(name) in (None, HO_SO) for name in book.sheet_names)
+    return True
 
 
 @contextlib.contextmanager
