@@ -394,3 +394,30 @@ def test_files_within_the_limit_alone_may_not_pass_it_together(
         "hệ thống một cửa chỉ giữ hồ sơ của năm báo cáo."
     ) in flat(together.output)
     assert not (tmp_path / "bc.docx").exists()
+
+
+def test_last_years_workbook_counts_with_this_years(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate and build hold this year's workbook and last year's at once: they share the
+    budget, and the refusal names each by its path when both are called tan_hung.xlsx."""
+    monkeypatch.setattr("danvan_cli.workbook.MAX_KEPT_CELLS", 2500)
+    now, before = tmp_path / "2024" / "tan_hung.xlsx", tmp_path / "2023" / "tan_hung.xlsx"
+    now.parent.mkdir()
+    before.parent.mkdir()
+    shutil.copy(SAMPLE, now)
+    shutil.copy(SAMPLE_DIR / "tan_hung_2023.xlsx", before)
+    assert invoke(runner, "validate", now).exit_code == 0  # alone within the limit
+    assert invoke(runner, "validate", before).exit_code == 0
+    said = (
+        f"Tệp «{before}» cùng với «{now}» (đọc cùng một lần) giữ quá nhiều số liệu: tổng cộng "
+        "trên 2.500 ô số liệu."
+    )
+    checked = invoke(runner, "validate", now, "--so-sanh", before)
+    assert checked.exit_code == 1
+    assert said in flat(checked.output)
+    out = tmp_path / "bc.docx"
+    built = invoke(runner, "build", now, "-p", "9m", "--so-sanh", before, "-o", out)
+    assert built.exit_code == 1
+    assert said in flat(built.output)
+    assert not out.exists()

@@ -152,6 +152,7 @@ class Computed:
     report: Report
     previous_report: Report | None = None  # last year's workbook, when compared with it
     exports: tuple[Report, ...] = ()
+    run: Kept | None = None  # the cells the files behind these figures keep (workbook.Kept)
 
     @property
     def notices(self) -> list[str]:
@@ -246,8 +247,8 @@ def compute_for(
     figures = compute_figures(loaded.data, period)
     loaded.report.issues.extend(coverage_issues(loaded.coverage, period, report_date, date_option))
     exports = tuple(loaded.exports)
-    computed = Computed(path, loaded.data, period, figures, loaded.report, exports=exports)
-    return with_previous(computed, compare, blocked, run) if compare is not None else computed
+    computed = Computed(path, loaded.data, period, figures, loaded.report, exports=exports, run=run)
+    return with_previous(computed, compare, blocked) if compare is not None else computed
 
 
 PREVIOUS_COVERAGE = ("log-ends-early", "log-starts-late", "month-missing", "no-data")
@@ -255,20 +256,18 @@ PREVIOUS_COVERAGE = ("log-ends-early", "log-starts-late", "month-missing", "no-d
 report's date are no concern of a comparison)."""
 
 
-def with_previous(
-    computed: Computed, path: Path, blocked: str = REPORT_BLOCKED, run: Kept | None = None
-) -> Computed:
+def with_previous(computed: Computed, path: Path, blocked: str = REPORT_BLOCKED) -> Computed:
     """``computed`` with last year's figures from the workbook at ``path``, read and checked
     like the report's own (its errors refuse, naming it) and computed by the same code for
     the same period one year earlier. The current figures are left as they are. Its cells
-    count against ``run``, the cells the current workbook already keeps."""
+    count with those the current workbook (and its exports) already keep."""
     from danvan_cli.compare import COMPARISON_ROLE, check_comparable
     from danvan_cli.coverage import coverage_issues
     from danvan_cli.figures import previous_figures
     from danvan_cli.period import previous_period
     from danvan_cli.reading import load
 
-    loaded = load(path, run=run)
+    loaded = load(path, run=computed.run)
     if loaded.data is None:
         raise refusal(loaded.report, COMPARISON_ROLE, blocked=blocked)
     check_comparable(computed.data.info, computed.period.year, loaded.data.info, path)
@@ -301,9 +300,11 @@ def check_workbook(
     from danvan_cli.checks import Budget
     from danvan_cli.coverage import coverage_issues
     from danvan_cli.reading import load
+    from danvan_cli.workbook import Kept
 
     budget = Budget() if budget is None else budget
-    loaded = load(path, False, ho_so, budget)
+    run = Kept()  # as build holds them: the workbook, its exports and last year's together
+    loaded = load(path, False, ho_so, budget, run)
     report = loaded.report
     if report.fatal is None:
         year = loaded.coverage.year
@@ -313,16 +314,16 @@ def check_workbook(
         report.issues.extend(coverage_issues(loaded.coverage, period))
     if compare is None:
         return loaded.reports
-    return [*loaded.reports, _comparison_report(path, compare, budget)]
+    return [*loaded.reports, _comparison_report(path, compare, budget, run)]
 
 
-def _comparison_report(path: Path, compare: Path, budget: Budget) -> Report:
+def _comparison_report(path: Path, compare: Path, budget: Budget, run: Kept) -> Report:
     """Last year's workbook checked like any, plus a ``not-comparable`` error when it belongs
     to another unit or another year than the one before ``path``'s."""
     from danvan_cli.compare import check_comparable
     from danvan_cli.reading import load, read_unit
 
-    report = load(compare, False, budget=budget).report
+    report = load(compare, False, budget=budget, run=run).report
     current = read_unit(path)
     previous = read_unit(compare) if report.fatal is None else None
     if current is not None and previous is not None:

@@ -282,11 +282,17 @@ class Kept:
     def __init__(self) -> None:
         self.cells = 0
         self.text = 0
-        self.files: list[str] = []
+        self.files: list[Path] = []
 
-    def others(self, name: str) -> str:
-        """The other files read in this run, named for a message."""
-        return ", ".join(f"«{each}»" for each in self.files if each != name)
+    def label(self, path: Path) -> str:
+        """``path`` named for a message: by its name, or whole where another file of the run
+        shares that name (this year's and last year's ``tan_hung.xlsx``)."""
+        shared = sum(1 for each in self.files if each.name == path.name) > 1
+        return f"«{path if shared else path.name}»"
+
+    def others(self, path: Path) -> str:
+        """The files read in this run before ``path``, named for a message."""
+        return ", ".join(self.label(each) for each in self.files if each != path)
 
 
 class _Measured:
@@ -304,11 +310,11 @@ class _Measured:
         self.kept = 0
         self.text = 0
         self.run = Kept() if run is None else run
-        self.run.files.append(path.name)
+        self.run.files.append(path)
 
     def _run_too_large(self, what: str) -> UnreadableFileError:
         return UnreadableFileError(
-            f"Tệp «{self.path.name}» cùng với {self.run.others(self.path.name)} (đọc cùng "
+            f"Tệp {self.run.label(self.path)} cùng với {self.run.others(self.path)} (đọc cùng "
             f"một lần) giữ quá nhiều số liệu: tổng cộng trên {what}. Mỗi tệp tự nó không quá "
             "giới hạn; hãy bớt số tệp đọc cùng lúc (--ho-so, --so-sanh), hoặc lọc danh sách "
             "hồ sơ xuất từ hệ thống một cửa chỉ giữ hồ sơ của năm báo cáo."
