@@ -602,6 +602,18 @@ def test_each_check_names_its_cell(tmp_path: Path) -> None:
     assert loaded.data is None  # errors: no figures
 
 
+def test_a_wrong_channel_hides_no_wrong_dates(tmp_path: Path) -> None:
+    """Every error at once (SPEC §5): the dates of a row with an unknown channel are still
+    compared (the tester's row: result 1/3 before reception 5/3)."""
+    rows = [["HS-1", "Đất đai", "Fax", "05/03/2024", "04/03/2024", "01/03/2024", None]]  # row 5
+    loaded = load_with(tmp_path, write_export(tmp_path / "xuat.xlsx", rows))
+    assert sorted((code, ref) for _, code, ref, _ in issues(loaded)) == [
+        ("bad-choice", "DanhSach!C5"),
+        ("due-before-received", "DanhSach!E5"),
+        ("result-before-received", "DanhSach!F5"),
+    ]
+
+
 def test_an_ended_status_without_the_result_column_names_the_status(tmp_path: Path) -> None:
     header = ["Mã hồ sơ", "Lĩnh vực", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả", "Trạng thái"]
     row = ["HS-1", "Đất đai", "Trực tuyến", "05/03/2024", "08/03/2024", "Hoàn thành"]

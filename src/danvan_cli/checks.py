@@ -727,8 +727,8 @@ def _day(day: Any) -> str:
 
 
 def _check_dossier_rows(part: DossierListPart) -> None:
-    """Dates before Ngày tiếp nhận, an ended status without Ngày có kết quả (errors), an
-    ongoing one with it (a warning: the date wins)."""
+    """Dates before Ngày tiếp nhận (also on a row with another wrong cell), an ended status
+    without Ngày có kết quả (errors), an ongoing one with it (a warning: the date wins)."""
     from danvan_cli.schema import DOSSIER_STATUSES, ENDED_STATUSES
 
     typed, columns, report, sheet = part.typed, part.columns, part.report, part.sheet
@@ -740,9 +740,10 @@ def _check_dossier_rows(part: DossierListPart) -> None:
     labels = {choice.key: choice.label for choice in DOSSIER_STATUSES}
     rows = zip(part.valid, part.numbers, received, due, results, statuses, strict=True)
     for ok, number, start, deadline, result, status in rows:
-        if not ok:
+        # a row with a wrong cell (None here) still has its dates compared, where both parsed
+        if start is None:
             continue
-        if deadline < start:
+        if deadline is not None and deadline < start:
             report.add(
                 "due-before-received",
                 f"Ngày hẹn trả {_day(deadline)} trước Ngày tiếp nhận {_day(start)}.",
@@ -758,7 +759,7 @@ def _check_dossier_rows(part: DossierListPart) -> None:
                 _ref(columns, "result", number),
                 "Ngày có kết quả",
             )
-        if status is None:
+        if status is None or not ok:  # a blank result cannot be told from a wrong one here
             continue
         if result is None and status in ENDED_STATUSES:
             report.add(
