@@ -193,6 +193,20 @@ def test_a_wrong_profile_item_hides_no_other(make_workbook: MakeWorkbook) -> Non
     ]
 
 
+def test_a_blank_required_item_is_told_as_an_item(make_workbook: MakeWorkbook) -> None:
+    info = [["Mục", "Giá trị"], ["Tên đơn vị", "  "], ["Tỉnh/Thành phố", "Hải Phòng"]]
+    info.append(["Năm", 2024])
+    loaded = load(make_workbook({"ThongTin": info}, info=False))
+    assert issues(loaded.report) == [
+        (
+            "ThongTin",
+            "B2",
+            "required",
+            "Mục «Tên đơn vị» bắt buộc nhưng ô Giá trị để trống.",
+        )
+    ]
+
+
 def test_implausible_profile_is_a_warning_and_no_density(make_workbook: MakeWorkbook) -> None:
     info = [
         ["Mục", "Giá trị"],

@@ -346,3 +346,12 @@ def test_help_loads_no_heavy_module() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("command", ["figures", "batch"])
+def test_a_year_out_of_the_workbooks_range_is_a_usage_error(
+    runner: CliRunner, command: str
+) -> None:
+    """--year takes the years ThongTin's Năm takes (1900–2100): one range, said alike."""
+    output = usage_error(runner, command, str(SAMPLE), "-p", "9m", "--year", "2101")
+    assert flat(output) == "Lỗi: Năm 2101 không hợp lệ (phải từ 1900 đến 2100)."

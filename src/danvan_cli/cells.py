@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic_core import ErrorDetails
 
-from danvan_cli.schema import Column, Kind, Sheet
+from danvan_cli.schema import MAX_YEAR, MIN_YEAR, Column, Kind, Sheet
 from danvan_cli.vietnamese import (
     EXCEL_EPOCH,
     ParseError,
@@ -357,7 +357,8 @@ def constraint_issue(column: Column, error: ErrorDetails) -> tuple[str, Callable
 def constraint_message(column: Column, kind: str, bound: object, value: object) -> str:
     """The message of a pydantic error of type ``kind`` (its bound, if any) on ``value``."""
     if column.kind is Kind.YEAR:
-        return wrong(column, value, "không phải năm hợp lệ (từ 1900 đến 2100, ví dụ 2024)")
+        years = f"từ {MIN_YEAR} đến {MAX_YEAR}"
+        return wrong(column, value, f"không phải năm hợp lệ ({years}, ví dụ 2024)")
     if column.kind is Kind.MONTH:
         return wrong(column, value, "không phải tháng (từ 1 đến 12)")
     numeric = column.kind in (Kind.COUNT, Kind.DECIMAL)

@@ -14,6 +14,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from danvan_cli.schema import MAX_YEAR, MIN_YEAR
+
 Count = Annotated[int, Field(ge=0)]
 """A number of things, never negative: the people of a commune."""
 MAX_TALLY = 1_000_000
@@ -24,7 +26,7 @@ Tally = Annotated[int, Field(ge=0, le=MAX_TALLY)]
 """A number of things in one row: dossiers, procedures, villages, officials."""
 MAX_VISITORS = 10_000
 """More people than one reception (lượt tiếp) ever sees: a pasted ID number, not a crowd."""
-Year = Annotated[int, Field(ge=1900, le=2100)]
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 Month = Annotated[int, Field(ge=1, le=12)]
 Area = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 

@@ -8,11 +8,10 @@ import re
 from dataclasses import dataclass
 
 from danvan_cli.errors import UsageError
+from danvan_cli.schema import MAX_YEAR, MIN_YEAR
 from danvan_cli.vietnamese import format_date, roman
 
 WINDOWS = ("nd09", "calendar", "custom")
-MIN_YEAR = 1900
-MAX_YEAR = 2999
 
 _CODE = re.compile(r"^(?:(?P<months>\d{1,2})m|q(?P<quarter>\d)|t(?P<month>\d{1,2}))$")
 _CUTOFF_DAY = 15  # Nghị định 09/2019/NĐ-CP, Điều 12: data run from the 15th to the 14th

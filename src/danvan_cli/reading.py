@@ -58,6 +58,8 @@ from danvan_cli.schema import (
     CATALOGUE,
     DON_THU,
     HO_SO,
+    MAX_YEAR,
+    MIN_YEAR,
     MO_HINH,
     MOT_CUA,
     NOI_DUNG,
@@ -679,6 +681,8 @@ class _Reader:
                         values[column.key] = value
                     continue
                 problem = (code or "", message or "")
+                if code == "required":  # an item of ThongTin, not a column
+                    problem = (code, f"Mục «{column.title}» bắt buộc nhưng ô Giá trị để trống.")
             self.report.add(problem[0], problem[1], table.name, ref, column.title)
             failed.add(column.key)
         for column in THONG_TIN.columns:
@@ -841,7 +845,7 @@ class _Reader:
 
 def _plain_year(value: object) -> int | None:
     """The workbook's year for date warnings, even when ThongTin has other errors."""
-    return value if isinstance(value, int) and 1900 <= value <= 2100 else None
+    return value if isinstance(value, int) and MIN_YEAR <= value <= MAX_YEAR else None
 
 
 def _number(value: float) -> str:

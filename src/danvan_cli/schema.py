@@ -9,6 +9,9 @@ from functools import cached_property
 
 from danvan_cli.vietnamese import fold
 
+MIN_YEAR, MAX_YEAR = 1900, 2100
+"""The years a workbook (ThongTin's Năm) and a report (--year) may be of: one range for both."""
+
 
 class Kind(str, Enum):
     TEXT = "text"
