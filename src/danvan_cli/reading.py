@@ -195,13 +195,18 @@ def is_dossier_export(path: Path) -> bool:
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
     """Reading a large log allocates hundreds of thousands of small objects that live until
-    the end; the cyclic collector would rescan them over and over (about 40 % of the time)."""
+    the end; the cyclic collector would rescan them over and over (about 40 % of the time).
+    When it is on again, they are handed to its oldest generation (frozen, then unfrozen: two
+    list splices) rather than left young, which would make the first allocation after this
+    scan them all at once (0,1 s for a 100.000-row log); they stay collectable."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
