@@ -212,9 +212,9 @@ def main() -> int:
     wrong_validate = [*danvan, "validate", str(wrong)]
     wrong_time = median_time(wrong_validate, args.repeat, expect=1)
     ratio = wrong_time / bare
-    met.append(ratio <= 2.0)
     note = f"validate {wrong_time:.2f} s, calamine đọc trơn {bare:.2f} s, {args.rows} dòng"
-    record("validate-100k-errors", ratio, "×", "≤ 2×", met[-1], note)
+    # not a SPEC §7 target (which sets 2× for a log whose every row carries a warning): watched
+    record("validate-100k-errors", ratio, "×", "đo thêm", True, note)
 
     if not all(met):
         print("Chưa đạt mọi mục tiêu.")

@@ -18,8 +18,6 @@ SPEC_TARGETS: dict[str, str] = {
     "validate-100k-speed": "validate sổ 100.000 dòng ≤ 2× calamine đọc trơn",
     "validate-100k-memory": "validate sổ 100.000 dòng ≤ 500 MB",
     "validate-100k-warnings": "validate sổ 100.000 dòng, dòng nào cũng có cảnh báo ≤ 2× calamine",
-    "validate-100k-errors": "validate sổ 100.000 dòng, mỗi dòng một loại sai khác nhau ≤ 2× "
-    "calamine",
     "annotate-100k-speed": "validate --annotate sổ 100.000 dòng ≤ 3× validate",
     "annotate-100k-memory": "validate --annotate sổ 100.000 dòng ≤ 500 MB",
     "hoso-100k-figures": "figures với 100.000 hồ sơ (HoSo) ≤ 2× calamine + khởi động",
@@ -30,6 +28,13 @@ SPEC_TARGETS: dict[str, str] = {
 }
 """Every target of SPEC §7 by the name a benchmark records it under; run.py lists those that
 no script measures yet."""
+
+EXTRA_MEASURES: dict[str, str] = {
+    "validate-100k-errors": "validate sổ 100.000 dòng, mỗi dòng một loại sai khác nhau (so với "
+    "calamine; ngoài SPEC §7, đo để theo dõi)",
+}
+"""Measures kept beside the targets to watch a case SPEC §7 sets no target for: listed by
+run.py on their own, never a failure of --check."""
 
 
 def record(target: str, value: float, unit: str, limit: str, met: bool, note: str = "") -> None:
