@@ -510,13 +510,10 @@ class _Reader:
             }
         by_columns = None if as_rows else _column_adapter(model)
         if by_columns is not None:
-            try:
-                by_columns.validate_python(values)
-            except ValidationError as err:
-                for error in err.errors(include_url=False):
-                    key, index = error["loc"][0], int(error["loc"][1])
-                    self._refused(error, str(key), positions[index], numbers, columns, issues)
-                    valid[positions[index]] = 0
+            every = {key: positions for key in values}
+            refused = self._refused_in_columns(by_columns, values, every, numbers, columns, issues)
+            for position in refused:
+                valid[position] = 0
             return []
         keys = list(values)
         # Every column holds one value a row: the records are built whole, at C speed.
@@ -564,12 +561,29 @@ class _Reader:
             skip = set(self.unparsed.get(key, ()))
             at[key] = [position for position in broken if position not in skip]
             values[key] = [column[position] for position in at[key]]
+        self._refused_in_columns(adapter, values, at, numbers, columns, issues)
+
+    def _refused_in_columns(
+        self,
+        adapter: TypeAdapter[dict[str, list[Any]]],
+        values: dict[str, list[Any]],
+        at: dict[str, list[int]],
+        numbers: list[int],
+        columns: dict[str, tuple[Column, int]],
+        issues: list[CellIssue],
+    ) -> list[int]:
+        """``values`` (column key -> values, at the row positions ``at`` gives for that key)
+        validated column by column: an issue on each refused cell; the refused positions."""
+        refused: list[int] = []
         try:
             adapter.validate_python(values)
         except ValidationError as err:
             for error in err.errors(include_url=False):
                 key = str(error["loc"][0])
-                self._refused(error, key, at[key][int(error["loc"][1])], numbers, columns, issues)
+                position = at[key][int(error["loc"][1])]
+                self._refused(error, key, position, numbers, columns, issues)
+                refused.append(position)
+        return refused
 
     @staticmethod
     def _refused(
