@@ -113,10 +113,7 @@ def _month_missing(sheet: str, period: Period, missing: list[int]) -> Issue:
 def _window_off_period(period: Period) -> list[Issue]:
     """A hand-set window (``--from/--to``) far from the months of its period: the logs would
     be counted over one span, the month rows of MotCua and the report's labels over another."""
-    months = period.months
-    first = dt.date(period.year, months[0], 1)
-    after = dt.date(period.year + 1, 1, 1) if months[-1] == 12 else None
-    last = (after or dt.date(period.year, months[-1] + 1, 1)) - dt.timedelta(days=1)
+    first, last = period.months_span
     near = abs((period.start - first).days) <= OFF_PERIOD_DAYS
     if near and abs((period.end - last).days) <= OFF_PERIOD_DAYS:
         return []

@@ -55,6 +55,11 @@ class Period:
         """How running text names the period: ``9 tháng đầu năm 2024``."""
         return self.label
 
+    @property
+    def months_span(self) -> tuple[dt.date, dt.date]:
+        """The first and last day of the period's months (its calendar window)."""
+        return _calendar_window(self.year, self.months)
+
     def contains(self, day: dt.date) -> bool:
         """Whether a dated row (reception, letter) falls in the data window."""
         return self.start <= day <= self.end
