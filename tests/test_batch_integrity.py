@@ -37,6 +37,13 @@ def _batch(cli: CliRunner, *args: Any) -> Any:
     return result
 
 
+def _sample_folder(folder: Path) -> Path:
+    """``folder``, made, holding a copy of the sample workbook (tan_hung_2024.xlsx)."""
+    folder.mkdir(parents=True)
+    shutil.copy(SAMPLE, folder / "tan_hung_2024.xlsx")
+    return folder
+
+
 def _titles(path: Path) -> list[str]:
     sheet = openpyxl.load_workbook(path).active
     return [str(sheet.cell(row=row, column=1).value) for row in (1, 2, 3)]
@@ -149,9 +156,7 @@ def test_one_commune_spelt_six_ways_is_built_and_counted_once(
 def test_another_communes_workbook_of_last_year_stays_out_of_the_totals(
     tmp_path: Path, cli: CliRunner
 ) -> None:
-    inputs, out = tmp_path / "in", tmp_path / "out"
-    inputs.mkdir()
-    shutil.copy(SAMPLE, inputs / "tan_hung_2024.xlsx")
+    inputs, out = _sample_folder(tmp_path / "in"), tmp_path / "out"
     generate.generate_workbook(inputs / "xa_khac_2023.xlsx", 5, receptions=9, year=2023)
     other = _figures_json(cli, inputs / "xa_khac_2023.xlsx")["unit"]
 
@@ -311,9 +316,7 @@ def test_a_report_never_replaces_an_input_named_on_the_command_line(
 def test_a_folder_bearing_the_summarys_name_is_refused_up_front(
     force: list[str], tmp_path: Path, cli: CliRunner
 ) -> None:
-    inputs, out = tmp_path / "in", tmp_path / "out"
-    inputs.mkdir()
-    shutil.copy(SAMPLE, inputs / "tan_hung_2024.xlsx")
+    inputs, out = _sample_folder(tmp_path / "in"), tmp_path / "out"
     (out / "tong_hop_9m_2024.xlsx").mkdir(parents=True)
     result = _batch(cli, inputs, "-o", out, *force)
     assert result.exit_code == 1
@@ -329,9 +332,7 @@ def test_a_folder_bearing_the_summarys_name_is_refused_up_front(
 def test_a_folder_bearing_a_reports_name_fails_that_commune(
     force: list[str], tmp_path: Path, cli: CliRunner
 ) -> None:
-    inputs, out = tmp_path / "in", tmp_path / "out"
-    inputs.mkdir()
-    shutil.copy(SAMPLE, inputs / "tan_hung_2024.xlsx")
+    inputs, out = _sample_folder(tmp_path / "in"), tmp_path / "out"
     (out / SAMPLE_REPORT).mkdir(parents=True)
     result = _batch(cli, inputs, "-o", out, *force)
     assert result.exit_code == 1
@@ -361,9 +362,7 @@ def test_an_export_beside_the_workbooks_is_set_aside_not_failed(
 ) -> None:
     """A commune's folder often holds the export it pastes into HoSo: it has no unit to report
     on, so it is listed among the files not read — not a failed commune, not exit 1."""
-    folder = tmp_path / "so"
-    folder.mkdir()
-    shutil.copy(SAMPLE, folder / "tan_hung_2024.xlsx")
+    folder = _sample_folder(tmp_path / "so")
     shutil.copy(EXPORT, folder / EXPORT.name)
     before = sha256(folder / EXPORT.name)
     out = tmp_path / "out"
@@ -445,9 +444,7 @@ def test_a_workbook_left_with_its_ho_so_sheet_alone_is_a_failed_commune(
 ) -> None:
     """A sheet named "HoSo" is the template's own: a commune's workbook that lost ThongTin and
     its other sheets fails, said — it is not set aside as an export."""
-    folder = tmp_path / "so"
-    folder.mkdir()
-    shutil.copy(SAMPLE, folder / "tan_hung_2024.xlsx")
+    folder = _sample_folder(tmp_path / "so")
     book = openpyxl.load_workbook(EXPORT)
     book.active.title = "HoSo"
     book.save(folder / "mat_thong_tin.xlsx")
