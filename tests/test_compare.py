@@ -425,16 +425,21 @@ def test_the_same_years_workbook_is_refused(
     assert not (tmp_path / "r.docx").exists()
 
 
-def test_a_comparison_workbook_with_errors_is_refused_and_listed(
-    runner: CliRunner, pair: tuple[Path, Path], tmp_path: Path
-) -> None:
-    current, _ = pair
+def broken_last_year(tmp_path: Path) -> Path:
+    """Last year's workbook with one error: Số người 0 on TiepCongDan's second visit (row 3)."""
     broken = dict(LAST_YEAR)
     broken["TiepCongDan"] = [
         *visits((D(2024, 1, 2), 1, None)),
         [D(2024, 1, 3), "Thường xuyên", 0, None, "Kiến nghị"],
     ]
-    last = book(tmp_path / "so_loi.xlsx", 2024, broken)
+    return book(tmp_path / "so_loi.xlsx", 2024, broken)
+
+
+def test_a_comparison_workbook_with_errors_is_refused_and_listed(
+    runner: CliRunner, pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    current, _ = pair
+    last = broken_last_year(tmp_path)
     result = runner.invoke(
         app,
         ["build", str(current), "-p", "q1", "--so-sanh", str(last), "-o", str(tmp_path / "r.docx")],
@@ -914,12 +919,7 @@ def test_validate_lists_the_errors_of_last_years_workbook_under_its_name(
     runner: CliRunner, pair: tuple[Path, Path], tmp_path: Path
 ) -> None:
     current, _ = pair
-    broken = dict(LAST_YEAR)
-    broken["TiepCongDan"] = [
-        *visits((D(2024, 1, 2), 1, None)),
-        [D(2024, 1, 3), "Thường xuyên", 0, None, "Kiến nghị"],
-    ]
-    last = book(tmp_path / "so_loi.xlsx", 2024, broken)
+    last = broken_last_year(tmp_path)
     result = runner.invoke(app, ["validate", str(current), "--so-sanh", str(last)])
     assert result.exit_code == 1
     text = flat(result.output)
