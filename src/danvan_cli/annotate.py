@@ -24,8 +24,8 @@ from urllib.parse import unquote
 from danvan_cli import annotate_xml as xml
 from danvan_cli.checks import Report, Severity
 from danvan_cli.errors import DanvanError, UsageError
+from danvan_cli.members import read_member
 from danvan_cli.output import ensure_writable, write_atomic
-from danvan_cli.workbook import read_member
 
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"

@@ -18,6 +18,7 @@ from typing import Any
 
 from danvan_cli import extents
 from danvan_cli.errors import UnreadableFileError
+from danvan_cli.members import read_member
 from danvan_cli.schema import CATALOGUE, HO_SO, THONG_TIN_HEADERS, Column, Sheet
 from danvan_cli.vietnamese import (
     EXCEL_EPOCH,
@@ -454,16 +455,6 @@ def _check_zip(path: Path) -> set[str]:
     if len(names) != len(infos):  # two parts of one name: which one would a reader take?
         raise UnreadableFileError(_corrupt(path))
     return names
-
-
-def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """A member's bytes, never inflating more than the size its header declares (zipfile's own
-    ``read`` inflates a lying member whole before it notices)."""
-    with archive.open(info) as stream:
-        data = stream.read(info.file_size + 1)
-    if len(data) > info.file_size:
-        raise zipfile.BadZipFile(f"{info.filename} is larger than declared")
-    return data
 
 
 def _check_ods(path: Path) -> dt.date:
