@@ -614,7 +614,7 @@ def check_receptions(
     codes, kinds, dates = typed.get("case_code"), typed.get("kind"), typed.get("date")
     if codes is None or kinds is None or dates is None:
         return
-    keys: dict[str, str] = {}
+    keys: dict[str, str] = {}  # code -> its matter (code_key), worked out once a code
     first_kind: dict[str, str] = {}
     conflicted: set[str] = set()
     for ok, code, kind in zip(valid, codes, kinds, strict=True):
@@ -626,15 +626,14 @@ def check_receptions(
                 conflicted.add(key)
     if not conflicted:
         return
-    # the first visit (earliest date, then row) of each matter whose visits disagree
+    # the first visit (earliest date, then row) of each matter whose visits disagree: rows
+    # come in order, so a later visit of the same day never takes its place
     first: dict[str, tuple[Any, int, str]] = {}
     for ok, number, day, code, kind in zip(valid, numbers, dates, codes, kinds, strict=True):
-        if ok and code:
-            key = keys[code]
-            if key in conflicted:
-                known = first.get(key)
-                if known is None or (day, number) < known[:2]:
-                    first[key] = (day, number, kind)
+        if ok and code and day is not None and (key := keys[code]) in conflicted:
+            known = first.get(key)
+            if known is None or day < known[0]:
+                first[key] = (day, number, kind)
     labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
     at = columns.get("kind")
     letter = "" if at is None else column_letter(at)
