@@ -630,10 +630,10 @@ def check_receptions(
     # come in order, so a later visit of the same day never takes its place
     first: dict[str, tuple[Any, int, str]] = {}
     for ok, number, day, code, kind in zip(valid, numbers, dates, codes, kinds, strict=True):
-        if ok and code and day is not None and (key := keys[code]) in conflicted:
-            known = first.get(key)
+        if ok and code and day is not None and (matter := keys[code]) in conflicted:
+            known = first.get(matter)
             if known is None or day < known[0]:
-                first[key] = (day, number, kind)
+                first[matter] = (day, number, kind)
     labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
     at = columns.get("kind")
     letter = "" if at is None else column_letter(at)
