@@ -39,7 +39,11 @@ def run_script(path: Path, extra: list[str]) -> tuple[int, list[dict[str, object
     """Run one script with --check; its exit code, its records and its wall time."""
     with tempfile.TemporaryDirectory(prefix="danvan_bench_") as folder:
         results = Path(folder) / "results.jsonl"
+        # as a user runs danvan once installed: pip compiles the bytecode at install time,
+        # so a shell that sets PYTHONDONTWRITEBYTECODE would otherwise time danvan's own
+        # modules being compiled from source on every run
         env = {**os.environ, RESULTS_ENV: str(results)}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         print(f"\n=== {path.name} ===", flush=True)
         begin = time.perf_counter()
         done = subprocess.run([sys.executable, str(path), "--check", *extra], env=env, check=False)
