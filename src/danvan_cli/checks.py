@@ -3,8 +3,9 @@ that look across rows and sheets."""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import partial
@@ -376,12 +377,18 @@ shows its own first ones."""
 
 class Budget:
     """How many issues one command run keeps (MAX_ISSUES), shared by every report it makes:
-    what ``validate`` holds stays bounded however many files it is given (SPEC §6)."""
+    what ``validate`` holds stays bounded however many files it is given (SPEC §6).
 
-    __slots__ = ("kept", "limit")
+    A run that only shows issues (``validate``'s text output shows each file's first
+    ``shown``) makes no more than those: the other issues it keeps are only counted
+    (``Report.unshown``), so that what it says of them — how many more ``--json`` lists, how
+    many not even it — is what a run that made them would say."""
 
-    def __init__(self, limit: int | None = None) -> None:
+    __slots__ = ("kept", "limit", "shown")
+
+    def __init__(self, limit: int | None = None, shown: int | None = None) -> None:
         self.limit = MAX_ISSUES if limit is None else limit
+        self.shown = shown
         self.kept = 0
 
     @property
@@ -401,6 +408,9 @@ class Report:
     budget: Budget = field(default_factory=Budget, repr=False, compare=False)
     """The issues the command keeps, shared with its other reports (a budget of its own when
     none is given)."""
+    unshown: dict[str, int] = field(default_factory=dict)
+    """Issues kept but never made, counted by code: past the first ``budget.shown`` of a run
+    that only shows them."""
 
     def add(
         self,
@@ -431,14 +441,37 @@ class Report:
         self.budget.kept += len(self.issues) - before
 
     def omit(self, code: str, count: int = 1) -> None:
-        """Count issues that are not kept (past the budget)."""
-        self.omitted[code] = self.omitted.get(code, 0) + count
+        """Count issues that are not made: kept but not shown (``unshown``, as many as the
+        budget keeps), the others past the budget (``omitted``)."""
+        if self.budget.shown is not None:
+            kept = min(count, self._kept_room())
+            if kept:
+                self.unshown[code] = self.unshown.get(code, 0) + kept
+                self.budget.kept += kept
+                count -= kept
+        if count:
+            self.omitted[code] = self.omitted.get(code, 0) + count
 
     @property
     def room(self) -> int:
-        """How many more issues the report keeps: what is left of the command's budget, or of
-        its own first KEPT_PER_REPORT."""
-        return max(self.budget.room, KEPT_PER_REPORT - len(self.issues), 0)
+        """How many more issues the report makes: what is left of the command's budget, or of
+        its own first KEPT_PER_REPORT — in a run that only shows them, no more than it shows."""
+        kept = self._kept_room()
+        if self.budget.shown is None:
+            return kept
+        return min(kept, max(self.budget.shown - len(self.issues), 0))
+
+    def _kept_room(self) -> int:
+        return max(self.budget.room, KEPT_PER_REPORT - len(self.issues) - self.unshown_count, 0)
+
+    @property
+    def unshown_count(self) -> int:
+        return sum(self.unshown.values())
+
+    def _counted(self) -> Iterator[tuple[str, int]]:
+        """(code, count) of the issues not made: unshown and omitted."""
+        yield from self.unshown.items()
+        yield from self.omitted.items()
 
     @property
     def errors(self) -> list[Issue]:
@@ -450,30 +483,30 @@ class Report:
 
     @property
     def error_count(self) -> int:
-        """Errors, omitted ones included, the unreadable file counted as one."""
-        kept = sum(1 for i in self.issues if i.code in ERROR_CODES)
-        omitted = sum(n for code, n in self.omitted.items() if code in ERROR_CODES)
-        return kept + omitted + (1 if self.fatal else 0)
+        """Errors, those not made included, the unreadable file counted as one."""
+        made = sum(1 for i in self.issues if i.code in ERROR_CODES)
+        counted = sum(n for code, n in self._counted() if code in ERROR_CODES)
+        return made + counted + (1 if self.fatal else 0)
 
     @property
     def warning_count(self) -> int:
-        kept = sum(1 for i in self.issues if i.code not in ERROR_CODES)
-        return kept + sum(n for code, n in self.omitted.items() if code not in ERROR_CODES)
+        made = sum(1 for i in self.issues if i.code not in ERROR_CODES)
+        return made + sum(n for code, n in self._counted() if code not in ERROR_CODES)
 
     @property
     def ok(self) -> bool:
         return (
             self.fatal is None
             and not any(i.code in ERROR_CODES for i in self.issues)
-            and not any(code in ERROR_CODES for code in self.omitted)
+            and not any(code in ERROR_CODES for code, _ in self._counted())
         )
 
     def counts_by_code(self) -> dict[str, int]:
-        """Issues by code, omitted ones included."""
+        """Issues by code, those not made included."""
         counts: dict[str, int] = defaultdict(int)
         for issue in self.issues:
             counts[issue.code] += 1
-        for code, count in self.omitted.items():
+        for code, count in self._counted():
             counts[code] += count
         return dict(counts)
 
@@ -637,12 +670,11 @@ def check_receptions(
     labels = {choice.key: choice.label for choice in KINDS_OF_MATTER}
     at = columns.get("kind")
     letter = "" if at is None else column_letter(at)
-    mismatched = [  # in row order
+    mismatched = (  # in row order
         (number, kind, origin)
         for ok, number, code, kind in zip(valid, numbers, codes, kinds, strict=True)
         if ok and code and (origin := first.get(keys[code])) is not None and origin[2] != kind
-    ]
-    room = report.room
+    )
     word = _KIND_MISMATCH.format  # worded only when shown (a log may hold tens of thousands)
     report.extend(
         Issue(
@@ -652,10 +684,11 @@ def check_receptions(
             f"{letter}{number}" if letter else None,
             "Phân loại",
         )
-        for number, kind, origin in mismatched[:room]
+        for number, kind, origin in itertools.islice(mismatched, report.room)
     )
-    if len(mismatched) > room:
-        report.omit("kind-mismatch", len(mismatched) - room)
+    rest = sum(1 for _ in mismatched)  # only counted
+    if rest:
+        report.omit("kind-mismatch", rest)
 
 
 _KIND_MISMATCH = (

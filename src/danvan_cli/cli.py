@@ -433,7 +433,7 @@ def validate(
     """
     from danvan_cli.build import check_workbook, resolve_workbook
     from danvan_cli.checks import Budget, Report
-    from danvan_cli.console import out, plain, print_report
+    from danvan_cli.console import MAX_SHOWN, out, plain, print_report
 
     settings = _settings()
     paths = list(files) if files else [resolve_workbook(None, settings)]
@@ -452,7 +452,9 @@ def validate(
         others = [*exports, *([previous] if previous is not None else [])]
         check_target(paths[0], annotate, force, others)
     # One budget of issues for the whole run; each file's reports are printed, then dropped.
-    budget = Budget()
+    # The screen shows each file's first MAX_SHOWN issues: only those are made (the others are
+    # counted); --json lists and --annotate marks every issue the budget keeps.
+    budget = Budget(shown=None if as_json or annotate is not None else MAX_SHOWN)
     groups = (check_workbook(path, settings.period, exports, previous, budget) for path in paths)
     first = next(groups)  # a setting that fails, fails before any output
     failed = False

@@ -56,7 +56,8 @@ def summary_line(report: Report) -> str:
 
 MAX_SHOWN = 200
 """Issues printed per file; a log with thousands of the same slip lists the rest in --json.
-Only these are formatted: a log whose every row carries a warning costs no more to show."""
+Only these are made (``validate`` runs with ``Budget(shown=MAX_SHOWN)``) and formatted: a log
+whose every row carries a warning costs little more to show."""
 
 
 def print_report(report: Report, console: Console = out, limit: int = MAX_SHOWN) -> None:
@@ -64,7 +65,9 @@ def print_report(report: Report, console: Console = out, limit: int = MAX_SHOWN)
         console.print(f"[red]Lỗi:[/red] {escape(safe(report.fatal))}")
     for issue in report.issues[:limit]:
         console.print(issue_line(issue, report.file))
-    hidden = len(report.issues) - min(limit, len(report.issues))
+    # kept beyond those shown: made (a run that keeps them all), or only counted (one that
+    # makes only what it shows: checks.Budget.shown)
+    hidden = len(report.issues) - min(limit, len(report.issues)) + report.unshown_count
     if hidden > 0:
         more = group_thousands(hidden)
         console.print(f"  … và {more} vấn đề khác: xem đủ bằng --json hoặc --annotate.")

@@ -275,6 +275,9 @@ class _Reader:
         self.coverage = Coverage()
         self.unparsed: dict[str, list[int]] = {}
         """The sheet being read: column key -> positions of its cells that did not parse."""
+        self.not_made: list[str] = []
+        """The sheet being read: the codes of its cell issues past the report's room, in
+        order; counted (Report.omit) once the issues made are in the report."""
 
     # -- tables -----------------------------------------------------------------------------
 
@@ -343,6 +346,7 @@ class _Reader:
         issues: list[CellIssue] = []
         typed: dict[str, list[Any]] = {}
         self.unparsed = {}
+        self.not_made = []
         for column, index in plan:
             model_field = fields[column.key]
             blank = None if model_field.is_required() else model_field.default
@@ -370,15 +374,18 @@ class _Reader:
             Issue(code, message, name, f"{letters[index]}{number}", title)
             for number, index, code, message, title in issues
         )
+        # the issues not made, counted once those made are in the report (a run that only
+        # shows issues counts the ones it would keep apart from those past the budget)
+        for code, same in itertools.groupby(self.not_made):
+            self.report.omit(code, sum(1 for _ in same))
         return SheetRows(out, columns, numbers, typed, valid)
 
     def _trim(self, issues: list[CellIssue]) -> None:
         """Sort a sheet's cell issues by row, then column, and keep only as many as the report
-        has room for (its budget, checks.Budget); the others are counted as omitted."""
+        has room for (its budget, checks.Budget); the others are left to be counted."""
         issues.sort(key=lambda issue: (issue[0], issue[1]))
         room = self.report.room
-        for issue in issues[room:]:
-            self.report.omit(issue[2])
+        self.not_made += [issue[2] for issue in issues[room:]]
         del issues[room:]
 
     def _column(
@@ -472,7 +479,7 @@ class _Reader:
             problem = raw_problems.get(position)
             code = problem[0] if problem is not None else bad[position][0]
             if rank >= room:
-                self.report.omit(code)
+                self.not_made.append(code)
                 continue
             message: Message
             if problem is not None:
