@@ -728,7 +728,10 @@ def _read_table(
     if measured is not None:
         measured.keep(name, (height - table.header_row) * len(kept))
     table.positions = {column.index: position for position, column in enumerate(kept)}
-    pick = _picker([column.index - table.first_col for column in kept])
+    offsets = [column.index - table.first_col for column in kept]
+    pick = _picker(offsets)
+    # a row as wide as the sheet, as calamine gives every row: its kept cells in one C call
+    whole = operator.itemgetter(*offsets) if len(offsets) > 1 else pick
     last = table.header_row
     raw = formulas or errors
     kept_rows = table.rows
@@ -740,7 +743,10 @@ def _read_table(
             for offset in index_set:  # a data row: any known cell not blank
                 value = values[offset] if offset < len(values) else ""
                 if value != "" and (type(value) is not str or not value.isspace()):
-                    append((number, pick(values)))
+                    try:
+                        append((number, whole(values)))
+                    except IndexError:  # a shorter row: its missing cells are blank
+                        append((number, pick(values)))
                     break
             else:
                 if raw:
