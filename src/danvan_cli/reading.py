@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import gc
 import itertools
-import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -340,9 +339,8 @@ class _Reader:
             for hc in table.columns
             if not hc.column.personal and hc.column.key in fields
         ]
-        numbers: list[int] = list(map(operator.itemgetter(0), table.rows))
-        cells: list[Sequence[Any]] = list(map(operator.itemgetter(1), table.rows))
-        valid = bytearray(b"\x01") * len(cells)
+        numbers = table.numbers
+        valid = bytearray(b"\x01") * len(numbers)
         issues: list[CellIssue] = []
         typed: dict[str, list[Any]] = {}
         self.unparsed = {}
@@ -350,9 +348,7 @@ class _Reader:
         for column, index in plan:
             model_field = fields[column.key]
             blank = None if model_field.is_required() else model_field.default
-            typed[column.key] = self._column(
-                table, column, index, cells, numbers, blank, valid, issues
-            )
+            typed[column.key] = self._column(table, column, index, numbers, blank, valid, issues)
             if len(issues) > 2 * self.report.room:
                 self._trim(issues)
         columns = {hc.column.key: hc.index for hc in table.columns}
@@ -366,7 +362,7 @@ class _Reader:
             self._log_end(spec, table, numbers, typed["date"], columns["date"])
         if spec is MOT_CUA and "month" in typed:
             self.coverage.dossier_months = frozenset(typed["month"]) - {None}
-        self.coverage.data_rows += len(table.rows)
+        self.coverage.data_rows += len(numbers)
         self._trim(issues)
         name = table.name
         letters = {index: column_letter(index) for index in {issue[1] for issue in issues}}
@@ -393,7 +389,6 @@ class _Reader:
         table: Table,
         column: Column,
         index: int,
-        cells: list[Sequence[Any]],
         numbers: list[int],
         blank: object,
         valid: bytearray,
@@ -401,11 +396,7 @@ class _Reader:
     ) -> list[Any]:
         """One column's typed values (``blank`` where the cell is blank, None where it is
         wrong), marking the rows of wrong cells invalid. Each distinct value is judged once."""
-        position = table.position(index)
-        try:
-            raws = list(map(operator.itemgetter(position), cells))
-        except (IndexError, TypeError):  # rows of formula cells below the data are empty
-            raws = [table.cell(values, index) for values in cells]
+        raws = table.column(index)
         if column.timestamp:  # a time of day is ignored: the many stamps become few days
             raws = [raw.date() if type(raw) is dt.datetime else raw for raw in raws]
         convert = converter(column, self.book.epoch)

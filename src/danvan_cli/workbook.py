@@ -11,7 +11,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,9 +84,11 @@ class Table:
     group_row: int | None = None  # the merged group row above a two-row header, if any
     columns: list[HeaderColumn] = field(default_factory=list)
     unknown_columns: list[tuple[str, str]] = field(default_factory=list)  # (ref, header text)
-    rows: list[tuple[int, Sequence[Cell]]] = field(default_factory=list)
-    """(row number, cells) of each data row: the cells of the known columns but personal data,
-    in header order (``position`` tells where a column's cell is)."""
+    numbers: list[int] = field(default_factory=list)
+    """The row number of each data row."""
+    kept: list[list[Cell]] = field(default_factory=list)
+    """The cells of the known columns but personal data, column by column in header order
+    (``position`` tells which is a column's), one a data row."""
     positions: dict[int, int] = field(default_factory=dict)  # column index -> place in a row
     first_col: int = 0
     empty: bool = True  # the sheet holds no cell at all
@@ -97,13 +99,28 @@ class Table:
     @property
     def has_data(self) -> bool:
         """At least one data row below a header row."""
-        return bool(self.rows)
+        return bool(self.numbers)
+
+    @property
+    def rows(self) -> list[tuple[int, Sequence[Cell]]]:
+        """(row number, cells) of each data row, the cells in the order of ``kept``: for a
+        short sheet read row by row (ThongTin)."""
+        if not self.kept:
+            return [(number, ()) for number in self.numbers]
+        return list(zip(self.numbers, zip(*self.kept, strict=True), strict=True))
+
+    def column(self, index: int) -> list[Cell]:
+        """The cells of the column at absolute ``index``, one a data row (blank when it is
+        not kept)."""
+        position = self.positions.get(index)
+        return self.kept[position] if position is not None else [""] * len(self.numbers)
 
     def ref(self, row: int, index: int) -> str:
         return f"{column_letter(index)}{row}"
 
     def position(self, index: int) -> int | None:
-        """Where the cell of the column at absolute ``index`` is in a row of ``rows``."""
+        """Where the cell of the column at absolute ``index`` is in a row of ``rows``, and
+        its cells in ``kept``."""
         return self.positions.get(index)
 
     def cell(self, values: Sequence[Cell], index: int) -> Cell:
@@ -729,35 +746,45 @@ def _read_table(
         measured.keep(name, (height - table.header_row) * len(kept))
     table.positions = {column.index: position for position, column in enumerate(kept)}
     offsets = [column.index - table.first_col for column in kept]
-    pick = _picker(offsets)
-    # a row as wide as the sheet, as calamine gives every row: its kept cells in one C call
-    whole = operator.itemgetter(*offsets) if len(offsets) > 1 else pick
+    width = max(offsets + index_set) + 1
+    table.kept = [[] for _ in kept]
+    takers = list(zip(table.kept, map(operator.itemgetter, offsets), strict=True))
     last = table.header_row
     raw = formulas or errors
-    kept_rows = table.rows
-    append = kept_rows.append
-    numbered = enumerate(itertools.chain(head[last:], rows), start=last + 1)
-    while chunk := list(itertools.islice(numbered, TEXT_CHUNK)):
-        counted = len(kept_rows)
-        for number, values in chunk:
+    row_stream = itertools.chain(head[last:], rows)
+    # A chunk of rows at a time: its data rows found, then each kept column taken from them
+    # while they are still in the processor's cache — at C speed, no object made a row.
+    while chunk := list(itertools.islice(row_stream, TEXT_CHUNK)):
+        numbers: list[int] = []
+        data: list[list[Cell]] = []
+        for number, values in enumerate(chunk, start=last + 1):
             for offset in index_set:  # a data row: any known cell not blank
                 value = values[offset] if offset < len(values) else ""
                 if value != "" and (type(value) is not str or not value.isspace()):
-                    try:
-                        append((number, whole(values)))
-                    except IndexError:  # a shorter row: its missing cells are blank
-                        append((number, pick(values)))
                     break
             else:
-                if raw:
-                    refs = {table.ref(number, column.index) for column in table.columns}
-                    if refs & formulas or refs & errors:
-                        append((number, pick(values)))
-        last = chunk[-1][0]
+                if not raw:
+                    continue
+                refs = {table.ref(number, column.index) for column in table.columns}
+                if not (refs & formulas or refs & errors):
+                    continue
+            numbers.append(number)
+            # calamine gives every row as wide as the sheet; a shorter one gets blanks
+            data.append(values if len(values) >= width else _padded(values, width))
+        last += len(chunk)
+        table.numbers += numbers
+        text = 0
+        for column, take in takers:
+            taken = list(map(take, data))
+            text += _text_of(taken)
+            column += taken
         if measured is not None:  # the text the kept cells hold, counted chunk by chunk
-            measured.keep_text(name, _text_of(kept_rows[counted:]))
+            measured.keep_text(name, text)
     if formulas or errors:
-        table.rows += _rows_below(table, formulas | errors, last)
+        below = _rows_below(table, formulas | errors, last)
+        table.numbers += below
+        for column in table.kept:
+            column += [""] * len(below)
     return table
 
 
@@ -766,34 +793,28 @@ TEXT_CHUNK = 8192
 before much more than that is held."""
 
 
-def _text_of(rows: Sequence[tuple[int, Sequence[Cell]]]) -> int:
-    """Characters of text the kept cells of ``rows`` hold."""
-    return sum(len(value) for _, values in rows for value in values if type(value) is str)
+def _text_of(values: list[Cell]) -> int:
+    """Characters of text ``values`` (one kept column of a chunk of rows) hold: a column of
+    text only, or of no text, at C speed."""
+    types = set(map(type, values))
+    if str not in types:
+        return 0
+    if len(types) == 1:
+        return sum(map(len, values))
+    return sum(len(value) for value in values if type(value) is str)
 
 
-def _picker(offsets: list[int]) -> Callable[[list[Cell]], Sequence[Cell]]:
-    """The cells at ``offsets`` of a row as calamine gives it (every row as wide as the
-    sheet; a shorter one, which calamine never gives, gets blanks)."""
-    width = max(offsets, default=-1) + 1
-    if len(offsets) > 1:
-        getter = operator.itemgetter(*offsets)
-
-        def pick(values: list[Cell]) -> Sequence[Cell]:
-            if len(values) < width:
-                values = [*values, *[""] * (width - len(values))]
-            result: Sequence[Cell] = getter(values)
-            return result
-
-        return pick
-    return lambda values: [values[offset] if offset < len(values) else "" for offset in offsets]
+def _padded(values: list[Cell], width: int) -> list[Cell]:
+    return [*values, *[""] * (width - len(values))]
 
 
 _SPLIT_REF = re.compile(r"([A-Z]+)([0-9]+)")
 
 
-def _rows_below(table: Table, refs: frozenset[str], last: int) -> list[tuple[int, Sequence[Cell]]]:
-    """Rows below ``last`` whose known cells hold a formula without a value or an error
-    value: calamine ends a sheet at its last cell holding a value, so it never gives them."""
+def _rows_below(table: Table, refs: frozenset[str], last: int) -> list[int]:
+    """The numbers of the rows below ``last`` whose known cells hold a formula without a
+    value or an error value: calamine ends a sheet at its last cell holding a value, so it
+    never gives them (their cells are blank)."""
     indexes = {column.index for column in table.columns}
     numbers: set[int] = set()
     for ref in refs:
@@ -802,7 +823,7 @@ def _rows_below(table: Table, refs: frozenset[str], last: int) -> list[tuple[int
             continue
         if extents.column_index(match.group(1).encode()) in indexes:
             numbers.add(int(match.group(2)))
-    return [(number, []) for number in sorted(numbers)]
+    return sorted(numbers)
 
 
 HeaderCell = tuple[int, int, tuple[str, ...], str]
