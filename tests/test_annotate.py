@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import struct
 import subprocess
 import sys
 import zipfile
@@ -288,6 +289,32 @@ def test_an_unfollowed_sheet_is_refused_cleanly(clerk_book: Path, tmp_path: Path
         "được (chú thích XML trong dữ liệu của trang). Mở sổ bằng Excel hoặc LibreOffice, lưu "
         "lại dạng .xlsx rồi chạy lại."
     )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["so.xlsx"]
+
+
+def test_a_damaged_part_validate_never_reads_is_refused_cleanly(
+    clerk_book: Path, tmp_path: Path
+) -> None:
+    """The theme's CRC-32 wrong in the directory: validate never reads the theme, --annotate
+    copies it — and says it cannot, in Vietnamese, leaving no copy behind."""
+    damaged = tmp_path / "so.xlsx"
+    raw = bytearray(clerk_book.read_bytes())
+    with zipfile.ZipFile(clerk_book) as archive:
+        position = archive.start_dir
+    patched = 0
+    while raw[position : position + 4] == b"PK\x01\x02":  # central directory
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", raw, position + 28)
+        if raw[position + 46 : position + 46 + name_len] == b"xl/theme/theme1.xml":
+            struct.pack_into("<I", raw, position + 16, 0x12345678)
+            patched += 1
+        position += 46 + name_len + extra_len + comment_len
+    assert patched == 1
+    damaged.write_bytes(raw)
+    out = tmp_path / "chu_thich.xlsx"
+    result = invoke("validate", damaged, "--annotate", out)
+    assert result.exit_code == 1
+    no_traceback(result)
+    assert flat(result.output).endswith("Lỗi: Không mở được «so.xlsx» để ghi chú thích.")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["so.xlsx"]
 
 

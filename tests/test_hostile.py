@@ -210,6 +210,24 @@ def make_lying_zip_bomb(folder: Path) -> Path:
     return path
 
 
+def make_case_twin_part(folder: Path) -> Path:
+    """The sample plus a second TiepCongDan part whose name differs only in case, holding a
+    cell at ZZ400000: part names ignore case, calamine may read either, danvan measured one
+    (a 390 kB file once took 8,8 GB)."""
+    path = folder / "hai_phan_cung_ten.xlsx"
+    part = sheet_part(SAMPLE, "TiepCongDan")
+    far = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+        b'<row r="400000"><c r="ZZ400000"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    with zipfile.ZipFile(SAMPLE) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, old.read(info))
+        new.writestr(part.upper(), far)
+    return path
+
+
 _LAUGHS = (
     b"<!DOCTYPE lolz [<!ENTITY lol0 'lollollollollollollollollollol'>"
     + b"".join(b"<!ENTITY lol%d '%s'>" % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10))
@@ -856,6 +874,7 @@ CASES: dict[str, Case] = {
     "protected-xlsx-as-xls": Case(make_protected_xlsx_named_xls, "error", "có đặt mật khẩu"),
     "zip-bomb": Case(make_zip_bomb, "error", "bung ra quá lớn", heavy=True),
     "lying-zip-bomb": Case(make_lying_zip_bomb, "error", "hỏng", heavy=True),
+    "case-twin-part": Case(make_case_twin_part, "error", "hỏng", heavy=True),
     "entity-bomb-sheet": Case(
         make_entity_bomb_in_sheet, "either", "không phải sổ Excel đọc được", heavy=True
     ),

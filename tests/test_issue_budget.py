@@ -137,3 +137,18 @@ def test_annotate_and_json_still_make_every_issue(
     sheet = load_workbook(copy)["TiepCongDan"]
     assert sheet["E301"].comment is not None  # the last visit's kind
     assert "Tố cáo" in sheet["E301"].comment.text
+
+
+def test_counts_past_a_thousand_are_grouped(runner: CliRunner, tmp_path: Path) -> None:
+    """1.000 visits each with Số người 0: "1.000 lỗi", grouped as every count danvan prints
+    (the line above it says "… và 806 vấn đề khác")."""
+    from conftest import write_workbook
+
+    header = ["Ngày tiếp", "Hình thức tiếp", "Số người", "Phân loại"]
+    rows = [[dt.date(2024, 3, 1), "Thường xuyên", 0, "Kiến nghị"]] * 1000
+    path = write_workbook(tmp_path / "so.xlsx", {"TiepCongDan": [header, *rows]})
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    output = flat(result.output)
+    assert "… và 806 vấn đề khác: xem đủ bằng --json hoặc --annotate." in output
+    assert output.endswith(f"{path}: có lỗi — 1.000 lỗi, 6 cảnh báo")

@@ -46,7 +46,8 @@ def _archive(folder: Path, data: bytes, prefix: bytes = b"") -> Path:
 
 
 def _patch_central(path: Path, offset: int, value: int) -> None:
-    """Overwrite a 4-byte field of PART's central directory entry (16: CRC-32, 24: size)."""
+    """Overwrite a 4-byte field of PART's central directory entry (16: CRC-32, 20: compressed
+    size, 24: size)."""
     raw = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as archive:
         position = archive.start_dir
@@ -138,4 +139,28 @@ def test_truncated_file_is_refused(tmp_path: Path) -> None:
     shortened = raw[:cut] + directory
     path.write_bytes(shortened)
     with pytest.raises(zipfile.BadZipFile):
+        _read(path)
+
+
+def test_compressed_size_past_the_file_is_refused_without_reading(tmp_path: Path) -> None:
+    """A directory claiming 4 GiB of compressed bytes for a 400 kB file: refused at once (a
+    read of that size would reserve 4 GiB before noticing)."""
+    path = _archive(tmp_path, _xml(2 * FAST_BYTES))
+    _patch_central(path, 20, 0xFFFFFFFE)
+    with pytest.raises(zipfile.BadZipFile, match="truncated"):
+        _read(path)
+
+
+def test_another_name_in_the_local_header_is_refused(tmp_path: Path) -> None:
+    """zipfile refuses a member whose local header names another part: so does the fast way
+    (calamine and danvan must read the same bytes)."""
+    path = _archive(tmp_path, _xml(2 * FAST_BYTES))
+    with zipfile.ZipFile(path) as archive:
+        offset = archive.getinfo(PART).header_offset
+    raw = bytearray(path.read_bytes())
+    start = offset + 30
+    assert raw[start : start + len(PART)] == PART.encode()
+    raw[start : start + len(PART)] = PART.replace("sheet1", "sheetX").encode()
+    path.write_bytes(raw)
+    with pytest.raises(zipfile.BadZipFile, match="another name"):
         _read(path)

@@ -80,22 +80,33 @@ def annotate_copy(source: Path, report: Report, out: Path, force: bool = False) 
     try:
         archive = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile, ValueError, EOFError):
-        raise DanvanError(f"Không mở được «{source.name}» để ghi chú thích.") from None
+        raise _unreadable(source) from None
     with archive:
         try:
             plan = _Plan(_Package(archive), _notes(report))
         except xml.Unsupported as err:
             raise _unsupported(source, err) from None
-        except (KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
-            raise DanvanError(f"Không mở được «{source.name}» để ghi chú thích.") from None
+        except (KeyError, ValueError, *_DAMAGED):
+            raise _unreadable(source) from None
 
         def produce(temp: Path) -> None:
             try:
                 plan.write(temp)
             except xml.Unsupported as err:
                 raise _unsupported(source, err) from None
+            except _DAMAGED:  # a part validate never reads, copied as it is: damaged
+                raise _unreadable(source) from None
 
         return write_atomic(out, produce, force, OPTION)
+
+
+_DAMAGED = (EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError)
+"""What reading a damaged part of the workbook raises (a wrong CRC-32, a cut stream, an
+unknown compression method)."""
+
+
+def _unreadable(source: Path) -> DanvanError:
+    return DanvanError(f"Không mở được «{source.name}» để ghi chú thích.")
 
 
 def _unsupported(source: Path, err: xml.Unsupported) -> DanvanError:

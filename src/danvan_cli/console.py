@@ -49,8 +49,8 @@ def issue_line(issue: Issue, file: str) -> Text:
 def summary_line(report: Report) -> str:
     verdict = "[green]hợp lệ[/green]" if report.ok else "[red]có lỗi[/red]"
     return (
-        f"{escape(safe(report.file))}: {verdict} — {report.error_count} lỗi, "
-        f"{report.warning_count} cảnh báo"
+        f"{escape(safe(report.file))}: {verdict} — {group_thousands(report.error_count)} lỗi, "
+        f"{group_thousands(report.warning_count)} cảnh báo"
     )
 
 

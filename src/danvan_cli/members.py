@@ -5,12 +5,13 @@ A sheet's XML is inflated once by danvan, to be measured before calamine reads i
 ``zlib`` inflates in about 0,17 s. zlib-ng inflates the same deflate stream in about 0,07 s
 (a drop-in build of zlib with faster kernels), so a large member is read with it: the local
 file header as the zip format lays it out, the compressed bytes, inflated never past the size
-the central directory declares, and checked against that size and its CRC-32 as zipfile
-checks them. Anything unusual (a small member, another compression method, an encrypted
+the central directory declares, and checked as zipfile checks it (the local header's name, the
+size, the CRC-32). Anything unusual (a small member, another compression method, an encrypted
 member, a file opened from a stream) goes through zipfile itself."""
 
 from __future__ import annotations
 
+import os
 import struct
 import zipfile
 from typing import cast
@@ -24,6 +25,7 @@ _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # as zipfile's structFileHeader
 _LOCAL_SIGNATURE = b"PK\x03\x04"
 _NAME_LENGTH, _EXTRA_LENGTH = 10, 11  # fields of the local header giving what follows it
 _ENCRYPTED = 0x1
+_UTF8 = 0x800  # the name is UTF-8 (else code page 437), in both headers
 _INFLATE_ERROR = cast("type[Exception]", zlib_ng.error)  # its stub declares an instance
 
 
@@ -50,17 +52,23 @@ def _inflate(path: str, info: zipfile.ZipInfo) -> bytes:
     if info.header_offset < 0:  # a directory that points before the file's start
         raise zipfile.BadZipFile(f"{info.filename}: bad offset")
     with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if info.header_offset + _LOCAL_HEADER.size > size:
+            raise zipfile.BadZipFile(f"{info.filename}: bad offset")
         handle.seek(info.header_offset)
-        header = handle.read(_LOCAL_HEADER.size)
-        if len(header) != _LOCAL_HEADER.size:
-            raise zipfile.BadZipFile(f"{info.filename}: truncated local header")
-        fields = _LOCAL_HEADER.unpack(header)
+        fields = _LOCAL_HEADER.unpack(handle.read(_LOCAL_HEADER.size))
         if fields[0] != _LOCAL_SIGNATURE:
             raise zipfile.BadZipFile(f"{info.filename}: bad local header")
-        handle.seek(fields[_NAME_LENGTH] + fields[_EXTRA_LENGTH], 1)
+        name = handle.read(fields[_NAME_LENGTH])
+        if (
+            name.decode("utf-8" if info.flag_bits & _UTF8 else "cp437", "replace")
+            != info.orig_filename
+        ):
+            raise zipfile.BadZipFile(f"{info.filename}: another name in the local header")
+        handle.seek(fields[_EXTRA_LENGTH], 1)
+        if handle.tell() + info.compress_size > size:  # a directory that lies: not read
+            raise zipfile.BadZipFile(f"{info.filename}: truncated")
         packed = handle.read(info.compress_size)
-    if len(packed) != info.compress_size:
-        raise zipfile.BadZipFile(f"{info.filename}: truncated")
     inflater = zlib_ng.decompressobj(-15)  # raw deflate, as in a zip member
     try:
         data = inflater.decompress(packed, info.file_size + 1)

@@ -469,7 +469,9 @@ def _check_zip(path: Path) -> set[str]:
                 "Kiểm tra lại tệp, xóa các dòng/cột thừa rồi lưu lại."
             )
     names = {info.filename for info in infos}
-    if len(names) != len(infos):  # two parts of one name: which one would a reader take?
+    # two parts of one name — part names ignore case (calamine matches them so): which one
+    # would a reader take? danvan measures one, calamine may read the other
+    if len({name.lower() for name in names}) != len(infos):
         raise UnreadableFileError(_corrupt(path))
     return names
 
