@@ -97,6 +97,32 @@ def test_blank_rows_are_skipped(make_workbook: MakeWorkbook) -> None:
     assert [number for number, _ in reception(path).rows] == [2, 5]
 
 
+@pytest.mark.parametrize("chunk", [2, 3, 8192])
+def test_rows_are_read_alike_chunk_by_chunk(
+    make_workbook: MakeWorkbook, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Rows are read a chunk at a time (a chunk whose every row is data is taken whole): the
+    same data rows and cells whatever the chunk's size — a chunk of data only, one with a
+    blank row, one whose only "filled" cell holds spaces, a row with its first column blank."""
+    import danvan_cli.workbook
+
+    monkeypatch.setattr(danvan_cli.workbook, "TEXT_CHUNK", chunk)
+    blank = [None] * len(HEADER)
+    spaces = ["  ", None, " ", None, None]
+    late = [None, *ROW[1:]]
+    rows = [HEADER, ROW, ROW, ROW, ROW, blank, spaces, late, ROW, blank]
+    table = reception(make_workbook({"TiepCongDan": rows}))
+    assert table.numbers == [2, 3, 4, 5, 8, 9]
+    assert [values for _, values in table.rows] == [
+        tuple(ROW),
+        tuple(ROW),
+        tuple(ROW),
+        tuple(ROW),
+        ("", *ROW[1:]),
+        tuple(ROW),
+    ]
+
+
 def test_row_with_only_unknown_columns_filled_is_not_data(make_workbook: MakeWorkbook) -> None:
     path = make_workbook({"TiepCongDan": [[*HEADER, "Cột tạm"], ROW, [None] * 5 + ["ghi tạm"]]})
     table = reception(path)

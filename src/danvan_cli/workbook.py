@@ -11,7 +11,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -752,27 +752,15 @@ def _read_table(
     table.kept = [[] for _ in kept]
     takers = list(zip(table.kept, map(operator.itemgetter, offsets), strict=True))
     last = table.header_row
-    raw = formulas or errors
     row_stream = itertools.chain(head[last:], rows)
     # A chunk of rows at a time: its data rows found, then each kept column taken from them
     # while they are still in the processor's cache — at C speed, no object made a row.
+    known = [operator.itemgetter(offset) for offset in index_set[:_TRIED_COLUMNS]]
     while chunk := list(itertools.islice(row_stream, TEXT_CHUNK)):
-        numbers: list[int] = []
-        data: list[list[Cell]] = []
-        for number, values in enumerate(chunk, start=last + 1):
-            for offset in index_set:  # a data row: any known cell not blank
-                value = values[offset] if offset < len(values) else ""
-                if value != "" and (type(value) is not str or not value.isspace()):
-                    break
-            else:
-                if not raw:
-                    continue
-                refs = {table.ref(number, column.index) for column in table.columns}
-                if not (refs & formulas or refs & errors):
-                    continue
-            numbers.append(number)
-            # calamine gives every row as wide as the sheet; a shorter one gets blanks
-            data.append(values if len(values) >= width else _padded(values, width))
+        if min(map(len, chunk)) >= width and _all_data(chunk, known):
+            numbers, data = list(range(last + 1, last + 1 + len(chunk))), chunk
+        else:
+            numbers, data = _data_rows(table, chunk, last + 1, index_set, width)
         last += len(chunk)
         table.numbers += numbers
         text = 0
@@ -804,6 +792,48 @@ def _text_of(values: list[Cell]) -> int:
     if len(types) == 1:
         return sum(map(len, values))
     return sum(len(value) for value in values if type(value) is str)
+
+
+def _data_rows(
+    table: Table, chunk: list[list[Cell]], first: int, known: list[int], width: int
+) -> tuple[list[int], list[list[Cell]]]:
+    """The numbers and cells of the data rows of ``chunk`` (the first numbered ``first``),
+    looked at one by one: rows where a ``known`` column's cell is not blank, or holds a
+    formula without a value or an error value. Every row as wide as ``width`` (a shorter one
+    gets blanks)."""
+    raw = table.formula_cells | table.error_cells
+    numbers: list[int] = []
+    data: list[list[Cell]] = []
+    for number, values in enumerate(chunk, start=first):
+        for offset in known:  # a data row: any known cell not blank
+            value = values[offset] if offset < len(values) else ""
+            if value != "" and (type(value) is not str or not value.isspace()):
+                break
+        else:
+            if not raw or not {table.ref(number, column.index) for column in table.columns} & raw:
+                continue
+        numbers.append(number)
+        # calamine gives every row as wide as the sheet; a shorter one gets blanks
+        data.append(values if len(values) >= width else _padded(values, width))
+    return numbers, data
+
+
+_TRIED_COLUMNS = 3
+"""Known columns looked at, at most, to tell that a whole chunk of rows is data."""
+
+
+def _all_data(chunk: list[list[Cell]], known: Sequence[Callable[[list[Cell]], Cell]]) -> bool:
+    """Whether every row of ``chunk`` (each as wide as the sheet) is a data row, told at C
+    speed: one of the ``known`` columns holds no blank cell in it, as a log's STT or Ngày tiếp
+    does. False when none of them can tell (the rows are then looked at one by one)."""
+    for take in known:
+        cells = list(map(take, chunk))
+        if "" in cells:
+            continue
+        types = set(map(type, cells))
+        if str not in types or (len(types) == 1 and not any(map(str.isspace, cells))):
+            return True
+    return False
 
 
 def _padded(values: list[Cell], width: int) -> list[Cell]:
