@@ -778,9 +778,11 @@ def _read_table(
     return table
 
 
-TEXT_CHUNK = 8192
-"""Rows read between two counts of the text they keep: a sheet over MAX_KEPT_TEXT is refused
-before much more than that is held."""
+TEXT_CHUNK = 512
+"""Rows read at a time: their data rows found, their kept cells taken column by column and
+the text those hold counted (a sheet over MAX_KEPT_TEXT is refused before much more than that
+is held). Small enough that a chunk's rows and cells stay in the processor's cache while each
+of its columns is taken: a chunk of 8.192 rows took a 100.000-row log twice as long."""
 
 
 def _text_of(values: list[Cell]) -> int:
