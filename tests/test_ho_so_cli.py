@@ -396,6 +396,28 @@ def test_files_within_the_limit_alone_may_not_pass_it_together(
     assert not (tmp_path / "bc.docx").exists()
 
 
+def test_text_past_the_runs_limit_is_refused_without_saying_each_file_is_within(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept text is counted as the rows are read (some 30.800 characters in the export, 11.300
+    in the sample): under a limit of 35.000 the sample alone passes, the two together do not.
+    Text is counted while a file is read, so the refusal cannot know that the file it is
+    reading stays within the limit alone (the export alone would not under 30.000): it does
+    not say so."""
+    monkeypatch.setattr("danvan_cli.workbook.MAX_KEPT_TEXT", 35_000)
+    assert invoke(runner, "validate", SAMPLE).exit_code == 0
+    together = invoke(runner, "validate", SAMPLE, "--ho-so", EXPORT)
+    assert together.exit_code == 1
+    output = flat(together.output)
+    assert (
+        "Tệp «tan_hung_2024.xlsx» cùng với «tan_hung_ho_so_2024.xlsx» (đọc cùng một lần) giữ "
+        "quá nhiều số liệu: tổng cộng trên 35.000 ký tự. Hãy bớt số tệp đọc cùng lúc (--ho-so, "
+        "--so-sanh), hoặc lọc danh sách hồ sơ xuất từ hệ thống một cửa chỉ giữ hồ sơ của năm "
+        "báo cáo."
+    ) in output
+    assert "Mỗi tệp tự nó" not in output
+
+
 def test_last_years_workbook_counts_with_this_years(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -330,12 +330,17 @@ class _Measured:
         self.run = Kept() if run is None else run
         self.run.files.append(path)
 
-    def _run_too_large(self, what: str) -> UnreadableFileError:
+    def _run_too_large(self, what: str, each_within: bool) -> UnreadableFileError:
+        """The refusal of a run whose files together keep more than ``what``; ``each_within``:
+        this file's whole count is known to be within the limit (cells are counted a sheet at
+        a time before it is read, text while it is read: a file whose text crosses the run's
+        limit may still be over the limit on its own, further down)."""
+        advice = "Mỗi tệp tự nó không quá giới hạn; hãy" if each_within else "Hãy"
         return UnreadableFileError(
             f"Tệp {self.run.label(self.path)} cùng với {self.run.others(self.path)} (đọc cùng "
-            f"một lần) giữ quá nhiều số liệu: tổng cộng trên {what}. Mỗi tệp tự nó không quá "
-            "giới hạn; hãy bớt số tệp đọc cùng lúc (--ho-so, --so-sanh), hoặc lọc danh sách "
-            "hồ sơ xuất từ hệ thống một cửa chỉ giữ hồ sơ của năm báo cáo."
+            f"một lần) giữ quá nhiều số liệu: tổng cộng trên {what}. {advice} bớt số tệp đọc "
+            "cùng lúc (--ho-so, --so-sanh), hoặc lọc danh sách hồ sơ xuất từ hệ thống một cửa "
+            "chỉ giữ hồ sơ của năm báo cáo."
         )
 
     def add(self, sheet: str | None, extent: extents.Extent) -> None:
@@ -364,7 +369,7 @@ class _Measured:
                 "hoặc tách sổ thành nhiều sổ (theo năm hoặc theo quý)."
             )
         if self.run.text > MAX_KEPT_TEXT:
-            raise self._run_too_large(f"{group_thousands(MAX_KEPT_TEXT)} ký tự")
+            raise self._run_too_large(f"{group_thousands(MAX_KEPT_TEXT)} ký tự", False)
 
     def keep(self, sheet: str, cells: int) -> None:
         """Count the cells a sheet's rows will keep (its known columns but personal data):
@@ -380,7 +385,7 @@ class _Measured:
                 "các dòng thừa ở cuối trang rồi lưu lại."
             )
         if self.run.cells > MAX_KEPT_CELLS:
-            raise self._run_too_large(f"{group_thousands(MAX_KEPT_CELLS)} ô số liệu")
+            raise self._run_too_large(f"{group_thousands(MAX_KEPT_CELLS)} ô số liệu", True)
 
     def add_copied(self, sheet: str | None, copied: int) -> None:
         self.copied = self.copied + copied if self.summed else copied
