@@ -63,8 +63,9 @@ whose every row carries a warning costs little more to show."""
 def print_report(report: Report, console: Console = out, limit: int = MAX_SHOWN) -> None:
     if report.fatal:
         console.print(f"[red]Lỗi:[/red] {escape(safe(report.fatal))}")
-    for issue in report.issues[:limit]:
-        console.print(issue_line(issue, report.file))
+    shown = report.issues[:limit]
+    if shown:  # one text of all the lines: rich lays them out once, as it would one by one
+        console.print(Text("\n").join(issue_line(issue, report.file) for issue in shown))
     # kept beyond those shown: made (a run that keeps them all), or only counted (one that
     # makes only what it shows: checks.Budget.shown)
     hidden = len(report.issues) - min(limit, len(report.issues)) + report.unshown_count
