@@ -59,6 +59,16 @@ def _patch_central(path: Path, offset: int, value: int) -> None:
     path.write_bytes(raw)
 
 
+def _layout(path: Path) -> tuple[int, int, int]:
+    """Where PART lies in the archive, as byte offsets: its name in its local header, its
+    deflated bytes, and the central directory (which follows them: PART is the last member)."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(PART)
+        directory = archive.start_dir
+    name = info.header_offset + 30  # the local header's fixed part
+    return name, name + len(PART), directory
+
+
 def _read(path: Path) -> bytes:
     with zipfile.ZipFile(path) as archive:
         return read_member(archive, archive.getinfo(PART))
@@ -116,10 +126,8 @@ def test_member_smaller_than_declared_is_refused(tmp_path: Path) -> None:
 def test_damaged_deflate_stream_is_refused(tmp_path: Path) -> None:
     data = _xml(2 * FAST_BYTES)
     path = _archive(tmp_path, data)
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo(PART)
+    _, start, _ = _layout(path)
     raw = bytearray(path.read_bytes())
-    start = info.header_offset + 30 + len(PART)
     raw[start : start + 64] = b"\xff" * 64  # the first deflate block's header and more
     path.write_bytes(raw)
     with pytest.raises(zipfile.BadZipFile):
@@ -129,14 +137,11 @@ def test_damaged_deflate_stream_is_refused(tmp_path: Path) -> None:
 def test_truncated_file_is_refused(tmp_path: Path) -> None:
     data = _xml(2 * FAST_BYTES)
     path = _archive(tmp_path, data)
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo(PART)
+    _, start, directory = _layout(path)
     raw = path.read_bytes()
     # the member's bytes cut short, the central directory kept (zipfile still opens it)
-    cut = info.header_offset + 30 + len(PART) + info.compress_size // 2
-    with zipfile.ZipFile(path) as archive:
-        directory = raw[archive.start_dir :]
-    shortened = raw[:cut] + directory
+    cut = start + (directory - start) // 2
+    shortened = raw[:cut] + raw[directory:]
     path.write_bytes(shortened)
     with pytest.raises(zipfile.BadZipFile):
         _read(path)
@@ -155,10 +160,8 @@ def test_another_name_in_the_local_header_is_refused(tmp_path: Path) -> None:
     """zipfile refuses a member whose local header names another part: so does the fast way
     (calamine and danvan must read the same bytes)."""
     path = _archive(tmp_path, _xml(2 * FAST_BYTES))
-    with zipfile.ZipFile(path) as archive:
-        offset = archive.getinfo(PART).header_offset
+    start, _, _ = _layout(path)
     raw = bytearray(path.read_bytes())
-    start = offset + 30
     assert raw[start : start + len(PART)] == PART.encode()
     raw[start : start + len(PART)] = PART.replace("sheet1", "sheetX").encode()
     path.write_bytes(raw)
